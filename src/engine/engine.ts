@@ -1,0 +1,202 @@
+/**
+ * The engine is what a backend computes: dense matrix products, activations, the fused
+ * softmax-cross-entropy, dropout and optimizer updates over Float32Arrays that the caller owns.
+ * What the model means (layers, losses, training loop) lives elsewhere and only calls these.
+ *
+ * Conventions shared by every implementation:
+ * - Matrices are row-major. A dense layer's kernel is [inputs × units] (Keras's order).
+ * - Every operation writes into buffers it is given; none allocates, so a training step that
+ *   only calls the engine allocates nothing.
+ * - Sizes are passed explicitly; buffers may be longer than the region used (a final, smaller
+ *   batch reuses the full-size buffers).
+ */
+
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
+
+export const ACTIVATION_NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+
+/** Numeric codes shared with the native addon, so the boundary passes small integers. */
+export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
+  linear: 0,
+  relu: 1,
+  sigmoid: 2,
+  tanh: 3,
+  softmax: 4,
+};
+
+export interface AdamSettings {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export interface RmspropSettings {
+  learningRate: number;
+  rho: number;
+  momentum: number;
+  epsilon: number;
+}
+
+export interface SgdSettings {
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+}
+
+/**
+ * Slots of the statistics buffer that loss kernels accumulate into, so that per-step loss and
+ * accuracy reach JavaScript without allocating a result object.
+ */
+export const STAT_LOSS_SUM = 0;
+export const STAT_CORRECT = 1;
+
+export interface Engine {
+  /** 'typescript' for the reference engine, 'native' for the C++ addon. */
+  readonly name: 'typescript' | 'native';
+  /** SIMD level in use, e.g. 'avx512', 'avx2', 'neon', 'scalar'. */
+  readonly simd: string;
+  /** Threads the engine splits work over. */
+  readonly threads: number;
+
+  /**
+   * Copies rows `indices[start .. start+count)` of `source` (each `width` values) into `out`,
+   * converting to float32 and multiplying by `scale` (1/255 for uint8 images).
+   */
+  gatherRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: Float32Array,
+  ): void;
+
+  /** Copies labels `labels[indices[start+i]]` into `out[i]` for i < count. */
+  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void;
+
+  /**
+   * out[m×n] = activation(input[m×k] · kernel[k×n] + bias[n]); `bias` may be null.
+   * With 'softmax' the activation is taken over each row of n.
+   */
+  denseForward(
+    input: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: ActivationName,
+  ): void;
+
+  /**
+   * Turns the gradient with respect to an activation's output into the gradient with respect
+   * to its input, in place: grad[i] *= f'(…) computed from the activation's `output`.
+   * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row).
+   */
+  activationBackward(
+    activation: ActivationName,
+    output: Float32Array,
+    grad: Float32Array,
+    count: number,
+    rowLength: number,
+  ): void;
+
+  /** gradInput[m×k] = gradOutput[m×n] · kernel[k×n]ᵀ */
+  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void;
+
+  /**
+   * gradKernel[k×n] = input[m×k]ᵀ · gradOutput[m×n]; and, when `gradBias` is not null,
+   * gradBias[n] = column sums of gradOutput. Both are overwritten, not accumulated.
+   */
+  weightGradient(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
+
+  /**
+   * Inverted dropout in place: each value is kept with probability 1 - rate and scaled by
+   * 1 / (1 - rate), or zeroed. The decision for element i is `dropoutBits(seed, i) < threshold`
+   * (see random/counter-hash.ts), so every engine drops the same elements for the same seed.
+   * `mask` receives the factor applied to each element, for the backward pass.
+   */
+  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
+
+  /** grad[i] *= mask[i] */
+  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
+
+  /**
+   * Softmax over each row of `logits` (m rows of n classes) into `probabilities`, then the
+   * cross-entropy against either sparse `labels` or dense `targets` (exactly one not null).
+   * Adds the summed loss over the m rows to stats[STAT_LOSS_SUM] and the number of rows whose
+   * argmax equals the label (or the targets' argmax) to stats[STAT_CORRECT].
+   * When `gradLogits` is not null it receives d(mean loss)/d(logits) with the mean taken over
+   * `meanOver` rows (the batch size). Stable for any finite logits (log-sum-exp).
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array | null,
+    targets: Float32Array | null,
+    probabilities: Float32Array,
+    gradLogits: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void;
+
+  /**
+   * Mean squared error of `predictions` (m×n) against dense `targets`, Keras's definition:
+   * the mean over n, summed over rows into stats[STAT_LOSS_SUM]; the argmax matches into
+   * stats[STAT_CORRECT]; and, when `grad` is not null, d(mean over `meanOver` rows)/d(predictions).
+   */
+  meanSquaredError(
+    predictions: Float32Array,
+    targets: Float32Array,
+    grad: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void;
+
+  /** Counts rows whose argmax equals the label, into stats[STAT_CORRECT]. */
+  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void;
+
+  /** One Adam step (Keras's formula) over `count` parameters; `step` is 1 on the first update. */
+  adamUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamSettings,
+  ): void;
+
+  /** One RMSprop step (Keras's formula); `momentumBuffer` is used only when momentum > 0. */
+  rmspropUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    meanSquare: Float32Array,
+    momentumBuffer: Float32Array,
+    count: number,
+    settings: RmspropSettings,
+  ): void;
+
+  /** One SGD step (Keras's formula, with optional momentum and Nesterov). */
+  sgdUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    velocity: Float32Array,
+    count: number,
+    settings: SgdSettings,
+  ): void;
+}

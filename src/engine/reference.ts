@@ -1,0 +1,324 @@
+import { dropoutBits, dropoutThreshold } from '../random/counter-hash.js';
+import {
+  STAT_CORRECT,
+  STAT_LOSS_SUM,
+  type ActivationName,
+  type AdamSettings,
+  type Engine,
+  type RmspropSettings,
+  type SgdSettings,
+} from './engine.js';
+
+/**
+ * The reference engine: plain loops over Float32Array, written to be obviously right rather than
+ * fast. The native engine is tested against it, and it is what runs when the addon is absent.
+ * Every stored value is rounded to float32; running sums are kept in float64.
+ */
+export class ReferenceEngine implements Engine {
+  readonly name = 'typescript' as const;
+  readonly simd = 'none';
+  readonly threads = 1;
+
+  gatherRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: Float32Array,
+  ): void {
+    for (let row = 0; row < count; row++) {
+      const from = indices[start + row] * width;
+      const to = row * width;
+      for (let j = 0; j < width; j++) out[to + j] = source[from + j] * scale;
+    }
+  }
+
+  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void {
+    for (let row = 0; row < count; row++) out[row] = labels[indices[start + row]];
+  }
+
+  denseForward(
+    input: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: ActivationName,
+  ): void {
+    // i-p-j loop order keeps the inner loop contiguous over both the kernel row and the output.
+    for (let i = 0; i < m; i++) {
+      const outRow = i * n;
+      if (bias) for (let j = 0; j < n; j++) out[outRow + j] = bias[j];
+      else out.fill(0, outRow, outRow + n);
+      const inRow = i * k;
+      for (let p = 0; p < k; p++) {
+        const a = input[inRow + p];
+        if (a === 0) continue;
+        const kernelRow = p * n;
+        for (let j = 0; j < n; j++) out[outRow + j] += a * kernel[kernelRow + j];
+      }
+    }
+    applyActivation(activation, out, m, n);
+  }
+
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
+    switch (activation) {
+      case 'linear':
+        return;
+      case 'relu':
+        for (let i = 0; i < count; i++) if (output[i] <= 0) grad[i] = 0;
+        return;
+      case 'sigmoid':
+        for (let i = 0; i < count; i++) grad[i] *= output[i] * (1 - output[i]);
+        return;
+      case 'tanh':
+        for (let i = 0; i < count; i++) grad[i] *= 1 - output[i] * output[i];
+        return;
+      case 'softmax':
+        for (let row = 0; row < count; row += rowLength) {
+          let dot = 0;
+          for (let j = 0; j < rowLength; j++) dot += grad[row + j] * output[row + j];
+          for (let j = 0; j < rowLength; j++) grad[row + j] = output[row + j] * (grad[row + j] - dot);
+        }
+        return;
+    }
+  }
+
+  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void {
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        let sum = 0;
+        const kernelRow = p * n;
+        const gradRow = i * n;
+        for (let j = 0; j < n; j++) sum += gradOutput[gradRow + j] * kernel[kernelRow + j];
+        gradInput[i * k + p] = sum;
+      }
+    }
+  }
+
+  weightGradient(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    gradKernel.fill(0, 0, k * n);
+    for (let i = 0; i < m; i++) {
+      const gradRow = i * n;
+      for (let p = 0; p < k; p++) {
+        const a = input[i * k + p];
+        if (a === 0) continue;
+        const kernelRow = p * n;
+        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * gradOutput[gradRow + j];
+      }
+    }
+    if (gradBias) {
+      gradBias.fill(0, 0, n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gradBias[j] += gradOutput[i * n + j];
+    }
+  }
+
+  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
+    const threshold = dropoutThreshold(rate);
+    const keptScale = Math.fround(1 / (1 - rate));
+    for (let i = 0; i < count; i++) {
+      const factor = dropoutBits(seed, i) < threshold ? 0 : keptScale;
+      mask[i] = factor;
+      values[i] *= factor;
+    }
+  }
+
+  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {
+    for (let i = 0; i < count; i++) grad[i] *= mask[i];
+  }
+
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array | null,
+    targets: Float32Array | null,
+    probabilities: Float32Array,
+    gradLogits: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void {
+    let lossSum = 0;
+    let correct = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let max = logits[row];
+      let argmax = 0;
+      for (let j = 1; j < n; j++) {
+        if (logits[row + j] > max) {
+          max = logits[row + j];
+          argmax = j;
+        }
+      }
+      let sumExp = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(logits[row + j] - max);
+        probabilities[row + j] = e;
+        sumExp += e;
+      }
+      const logSumExp = Math.log(sumExp);
+      for (let j = 0; j < n; j++) probabilities[row + j] /= sumExp;
+      if (labels) {
+        const label = labels[i];
+        lossSum += logSumExp - (logits[row + label] - max);
+        if (argmax === label) correct++;
+        if (gradLogits) {
+          for (let j = 0; j < n; j++) gradLogits[row + j] = (probabilities[row + j] - (j === label ? 1 : 0)) / meanOver;
+        }
+      } else if (targets) {
+        let targetSum = 0;
+        let targetArgmax = 0;
+        for (let j = 0; j < n; j++) {
+          const t = targets[row + j];
+          targetSum += t;
+          if (t > targets[row + targetArgmax]) targetArgmax = j;
+          lossSum += t * (logSumExp - (logits[row + j] - max));
+        }
+        if (argmax === targetArgmax) correct++;
+        if (gradLogits) {
+          for (let j = 0; j < n; j++) gradLogits[row + j] = (probabilities[row + j] * targetSum - targets[row + j]) / meanOver;
+        }
+      }
+    }
+    stats[STAT_LOSS_SUM] += lossSum;
+    stats[STAT_CORRECT] += correct;
+  }
+
+  meanSquaredError(
+    predictions: Float32Array,
+    targets: Float32Array,
+    grad: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void {
+    let lossSum = 0;
+    let correct = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let rowSum = 0;
+      let argmax = 0;
+      let targetArgmax = 0;
+      for (let j = 0; j < n; j++) {
+        const difference = predictions[row + j] - targets[row + j];
+        rowSum += difference * difference;
+        if (grad) grad[row + j] = (2 * difference) / (n * meanOver);
+        if (predictions[row + j] > predictions[row + argmax]) argmax = j;
+        if (targets[row + j] > targets[row + targetArgmax]) targetArgmax = j;
+      }
+      lossSum += rowSum / n;
+      if (argmax === targetArgmax) correct++;
+    }
+    stats[STAT_LOSS_SUM] += lossSum;
+    stats[STAT_CORRECT] += correct;
+  }
+
+  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void {
+    let correct = 0;
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      let argmax = 0;
+      for (let j = 1; j < n; j++) if (probabilities[row + j] > probabilities[row + argmax]) argmax = j;
+      if (argmax === labels[i]) correct++;
+    }
+    stats[STAT_CORRECT] += correct;
+  }
+
+  adamUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamSettings,
+  ): void {
+    const { learningRate, beta1, beta2, epsilon } = settings;
+    // Keras folds both bias corrections into the step size.
+    const stepSize = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+    for (let i = 0; i < count; i++) {
+      const g = grads[i];
+      firstMoment[i] += (g - firstMoment[i]) * (1 - beta1);
+      secondMoment[i] += (g * g - secondMoment[i]) * (1 - beta2);
+      params[i] -= (stepSize * firstMoment[i]) / (Math.sqrt(secondMoment[i]) + epsilon);
+    }
+  }
+
+  rmspropUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    meanSquare: Float32Array,
+    momentumBuffer: Float32Array,
+    count: number,
+    settings: RmspropSettings,
+  ): void {
+    const { learningRate, rho, momentum, epsilon } = settings;
+    for (let i = 0; i < count; i++) {
+      const g = grads[i];
+      meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
+      const increment = (learningRate * g) / Math.sqrt(meanSquare[i] + epsilon);
+      if (momentum > 0) {
+        momentumBuffer[i] = momentum * momentumBuffer[i] + increment;
+        params[i] -= momentumBuffer[i];
+      } else {
+        params[i] -= increment;
+      }
+    }
+  }
+
+  sgdUpdate(params: Float32Array, grads: Float32Array, velocity: Float32Array, count: number, settings: SgdSettings): void {
+    const { learningRate, momentum, nesterov } = settings;
+    if (momentum === 0) {
+      for (let i = 0; i < count; i++) params[i] -= learningRate * grads[i];
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const g = grads[i];
+      velocity[i] = momentum * velocity[i] - learningRate * g;
+      params[i] += nesterov ? momentum * velocity[i] - learningRate * g : velocity[i];
+    }
+  }
+}
+
+function applyActivation(activation: ActivationName, values: Float32Array, m: number, n: number): void {
+  const count = m * n;
+  switch (activation) {
+    case 'linear':
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) if (values[i] < 0) values[i] = 0;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) values[i] = Math.tanh(values[i]);
+      return;
+    case 'softmax':
+      for (let row = 0; row < count; row += n) {
+        let max = values[row];
+        for (let j = 1; j < n; j++) if (values[row + j] > max) max = values[row + j];
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const e = Math.exp(values[row + j] - max);
+          values[row + j] = e;
+          sum += e;
+        }
+        for (let j = 0; j < n; j++) values[row + j] /= sum;
+      }
+      return;
+  }
+}
