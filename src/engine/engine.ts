@@ -92,6 +92,12 @@ export interface Engine {
   ): void;
 
   /**
+   * output[i] = activation(input[i]) for i < count (an Activation layer on its own); with
+   * 'softmax', over each row of `rowLength`. `output` may be `input`.
+   */
+  activationForward(activation: ActivationName, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
+
+  /**
    * Turns the gradient with respect to an activation's output into the gradient with respect
    * to its input, in place: grad[i] *= f'(…) computed from the activation's `output`.
    * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row).

@@ -65,6 +65,11 @@ export class ReferenceEngine implements Engine {
     applyActivation(activation, out, m, n);
   }
 
+  activationForward(activation: ActivationName, input: Float32Array, output: Float32Array, count: number, rowLength: number): void {
+    if (output !== input) for (let i = 0; i < count; i++) output[i] = input[i];
+    applyActivation(activation, output, count / rowLength, rowLength);
+  }
+
   activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
     switch (activation) {
       case 'linear':

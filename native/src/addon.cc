@@ -1,0 +1,734 @@
+// The N-API boundary: one native call per Engine method, typed arrays used in place, nothing
+// allocated per call. Sizes arrive as int32 and every buffer is checked against them, so bad
+// arguments throw a RangeError instead of touching memory they do not own.
+#include <math.h>
+#include <node_api.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "random.h"
+#include "thread_pool.h"
+
+namespace digitnet {
+namespace {
+
+ThreadPool* pool = nullptr;
+const IsaKernels* isa = nullptr;
+int threadCount = 1;
+char errorMessage[512];
+
+// Elementwise work below this many elements runs on the calling thread.
+const long kParallelElements = 1L << 15;
+
+const IsaKernels* bestKernels(const char* requested) {
+  const IsaKernels* generic = kernelsGeneric();
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  bool hasAvx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+                   __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+  bool hasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  bool wantAvx512 = strcmp(requested, "auto") == 0 || strcmp(requested, "avx512") == 0;
+  bool wantAvx2 = wantAvx512 || strcmp(requested, "avx2") == 0;
+  if (wantAvx512 && hasAvx512) return kernelsAvx512();
+  if (wantAvx2 && hasAvx2) return kernelsAvx2();
+#else
+  (void)requested;
+#endif
+  return generic;
+}
+
+// ---- argument helpers -------------------------------------------------------------------------
+
+bool fail(napi_env env, const char* format, ...) __attribute__((format(printf, 2, 3)));
+bool fail(napi_env env, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(errorMessage, sizeof errorMessage, format, args);
+  va_end(args);
+  napi_throw_range_error(env, nullptr, errorMessage);
+  return false;
+}
+
+const char* typeName(napi_typedarray_type type) {
+  switch (type) {
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    default: return "another typed array";
+  }
+}
+
+bool isNullish(napi_env env, napi_value value) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return false;
+  return type == napi_null || type == napi_undefined;
+}
+
+// Fetches a typed array of the expected element type holding at least `needed` elements.
+template <typename T>
+bool array(napi_env env, const char* method, const char* name, napi_value value, napi_typedarray_type expected,
+           long needed, T** out, size_t* lengthOut = nullptr) {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+    return fail(env, "%s: %s must be a %s.", method, name, typeName(expected));
+  }
+  if (type != expected) {
+    return fail(env, "%s: %s must be a %s, not a %s.", method, name, typeName(expected), typeName(type));
+  }
+  if (static_cast<long>(length) < needed) {
+    return fail(env, "%s: %s holds %zu values but %ld are needed.", method, name, length, needed);
+  }
+  *out = static_cast<T*>(data);
+  if (lengthOut) *lengthOut = length;
+  return true;
+}
+
+template <typename T>
+bool optionalArray(napi_env env, const char* method, const char* name, napi_value value, napi_typedarray_type expected,
+                   long needed, T** out) {
+  if (isNullish(env, value)) {
+    *out = nullptr;
+    return true;
+  }
+  return array(env, method, name, value, expected, needed, out);
+}
+
+bool size(napi_env env, const char* method, const char* name, napi_value value, int* out) {
+  if (napi_get_value_int32(env, value, out) != napi_ok) return fail(env, "%s: %s must be a number.", method, name);
+  if (*out < 0) return fail(env, "%s: %s is %d but must not be negative.", method, name, *out);
+  return true;
+}
+
+bool number(napi_env env, const char* method, const char* name, napi_value value, double* out) {
+  if (napi_get_value_double(env, value, out) != napi_ok) return fail(env, "%s: %s must be a number.", method, name);
+  return true;
+}
+
+#define ARGS(n)                                          \
+  size_t argc = n;                                       \
+  napi_value argv[n];                                    \
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr); \
+  if (argc < n) {                                        \
+    fail(env, "%s expects %d arguments.", METHOD, n);    \
+    return nullptr;                                      \
+  }
+
+#define CHECK(expression) \
+  if (!(expression)) return nullptr
+
+// ---- parallel elementwise ---------------------------------------------------------------------
+
+template <typename F>
+void trampoline(void* context, int index, int count) {
+  (*static_cast<F*>(context))(index, count);
+}
+
+// Calls body(begin, end) over [0, count) cut into per-thread ranges aligned to 64 elements.
+template <typename F>
+void parallelRanges(long count, F body) {
+  auto part = [&](int index, int parts) {
+    long begin = (count * index / parts) & ~63L;
+    long end = index + 1 == parts ? count : (count * (index + 1) / parts) & ~63L;
+    if (end > begin) body(begin, end);
+  };
+  int parts = count >= kParallelElements ? threadCount : 1;
+  if (parts <= 1) {
+    part(0, 1);
+  } else {
+    pool->run(trampoline<decltype(part)>, &part, parts);
+  }
+}
+
+void softmaxRows(float* values, int m, int n) {
+  for (int i = 0; i < m; i++) {
+    float* row = values + static_cast<long>(i) * n;
+    float max = row[0];
+    for (int j = 1; j < n; j++)
+      if (row[j] > max) max = row[j];
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = expf(row[j] - max);
+      row[j] = e;
+      sum += e;
+    }
+    for (int j = 0; j < n; j++) row[j] = static_cast<float>(row[j] / sum);
+  }
+}
+
+// ---- methods ----------------------------------------------------------------------------------
+
+#define METHOD "configure"
+// configure(threads, simd) → the instruction set in use. Called once, at load.
+napi_value Configure(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int threads;
+  CHECK(size(env, METHOD, "threads", argv[0], &threads));
+  char requested[32];
+  size_t length;
+  if (napi_get_value_string_utf8(env, argv[1], requested, sizeof requested, &length) != napi_ok) {
+    fail(env, "configure: simd must be a string.");
+    return nullptr;
+  }
+  if (threads < 1) threads = 1;
+  if (!pool || pool->size() != threads) {
+    delete pool;
+    pool = new ThreadPool(threads);
+  }
+  threadCount = threads;
+  isa = bestKernels(requested);
+  napi_value result;
+  napi_create_string_utf8(env, isa->name, NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+#undef METHOD
+
+#define METHOD "gatherRows"
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int start, count, width;
+  double scale;
+  CHECK(size(env, METHOD, "start", argv[2], &start));
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(size(env, METHOD, "width", argv[4], &width));
+  CHECK(number(env, METHOD, "scale", argv[5], &scale));
+  uint32_t* indices;
+  float* out;
+  CHECK(array(env, METHOD, "indices", argv[1], napi_uint32_array, static_cast<long>(start) + count, &indices));
+  CHECK(array(env, METHOD, "out", argv[6], napi_float32_array, static_cast<long>(count) * width, &out));
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  bool isTyped = false;
+  napi_is_typedarray(env, argv[0], &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      (type != napi_uint8_array && type != napi_float32_array)) {
+    fail(env, "gatherRows: source must be a Uint8Array or a Float32Array.");
+    return nullptr;
+  }
+  const long rowsInSource = width > 0 ? static_cast<long>(length) / width : 0;
+  for (int row = 0; row < count; row++) {
+    if (static_cast<long>(indices[start + row]) >= rowsInSource && width > 0) {
+      fail(env, "gatherRows: index %u at position %d is outside the source's %ld rows.", indices[start + row],
+           start + row, rowsInSource);
+      return nullptr;
+    }
+  }
+  const uint32_t* rows = indices + start;
+  auto body = [&](long begin, long end) {
+    for (long row = begin; row < end; row++) {
+      const long from = static_cast<long>(rows[row]) * width;
+      if (type == napi_uint8_array) {
+        isa->convertU8(static_cast<const uint8_t*>(data) + from, out + row * width, width, scale);
+      } else {
+        isa->convertF32(static_cast<const float*>(data) + from, out + row * width, width, scale);
+      }
+    }
+  };
+  if (static_cast<long>(count) * width >= 4 * kParallelElements && threadCount > 1) {
+    auto part = [&](int index, int parts) { body(static_cast<long>(count) * index / parts, static_cast<long>(count) * (index + 1) / parts); };
+    pool->run(trampoline<decltype(part)>, &part, threadCount);
+  } else {
+    body(0, count);
+  }
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "gatherLabels"
+napi_value GatherLabels(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int start, count;
+  CHECK(size(env, METHOD, "start", argv[2], &start));
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  uint32_t* indices;
+  int32_t* out;
+  CHECK(array(env, METHOD, "indices", argv[1], napi_uint32_array, static_cast<long>(start) + count, &indices));
+  CHECK(array(env, METHOD, "out", argv[4], napi_int32_array, count, &out));
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  bool isTyped = false;
+  napi_is_typedarray(env, argv[0], &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      (type != napi_uint8_array && type != napi_int32_array)) {
+    fail(env, "gatherLabels: labels must be a Uint8Array or an Int32Array.");
+    return nullptr;
+  }
+  for (int row = 0; row < count; row++) {
+    uint32_t index = indices[start + row];
+    if (index >= length) {
+      fail(env, "gatherLabels: index %u at position %d is outside the %zu labels.", index, start + row, length);
+      return nullptr;
+    }
+    out[row] = type == napi_uint8_array ? static_cast<const uint8_t*>(data)[index] : static_cast<const int32_t*>(data)[index];
+  }
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "denseForward"
+napi_value DenseForward(napi_env env, napi_callback_info info) {
+  ARGS(8);
+  int m, k, n, activation;
+  CHECK(size(env, METHOD, "m", argv[4], &m));
+  CHECK(size(env, METHOD, "k", argv[5], &k));
+  CHECK(size(env, METHOD, "n", argv[6], &n));
+  CHECK(size(env, METHOD, "activation", argv[7], &activation));
+  if (activation > 4) {
+    fail(env, "denseForward: activation code %d is unknown; use 0..4.", activation);
+    return nullptr;
+  }
+  float *input, *kernel, *bias, *out;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, static_cast<long>(m) * k, &input));
+  CHECK(array(env, METHOD, "kernel", argv[1], napi_float32_array, static_cast<long>(k) * n, &kernel));
+  CHECK(optionalArray(env, METHOD, "bias", argv[2], napi_float32_array, n, &bias));
+  CHECK(array(env, METHOD, "out", argv[3], napi_float32_array, static_cast<long>(m) * n, &out));
+  GemmProblem problem = {m, n, k, input, k, 1, kernel, n, 1, out, n, bias, activation == 1, nullptr};
+  gemm(isa, pool, threadCount, problem);
+  if (activation == 2 || activation == 3) {
+    auto body = [&](long begin, long end) {
+      (activation == 2 ? isa->sigmoid : isa->tanh)(out + begin, 1, end - begin, 0);
+    };
+    parallelRanges(static_cast<long>(m) * n, body);
+  } else if (activation == 4 && n > 0) {
+    softmaxRows(out, m, n);
+  }
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "activationForward"
+// activationForward(activation, input, output, count, rowLength): an Activation layer on its own.
+napi_value ActivationForward(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int activation, count, rowLength;
+  CHECK(size(env, METHOD, "activation", argv[0], &activation));
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(size(env, METHOD, "rowLength", argv[4], &rowLength));
+  float *input, *output;
+  CHECK(array(env, METHOD, "input", argv[1], napi_float32_array, count, &input));
+  CHECK(array(env, METHOD, "output", argv[2], napi_float32_array, count, &output));
+  if (activation > 4) {
+    fail(env, "activationForward: activation code %d is unknown; use 0..4.", activation);
+    return nullptr;
+  }
+  if (activation == 4 && rowLength <= 0) {
+    fail(env, "activationForward: rowLength must be positive for softmax.");
+    return nullptr;
+  }
+  parallelRanges(count, [&](long begin, long end) {
+    if (output != input) memmove(output + begin, input + begin, (end - begin) * sizeof(float));
+    switch (activation) {
+      case 1:
+        for (long i = begin; i < end; i++)
+          if (output[i] < 0) output[i] = 0;
+        break;
+      case 2:
+        isa->sigmoid(output + begin, 1, end - begin, 0);
+        break;
+      case 3:
+        isa->tanh(output + begin, 1, end - begin, 0);
+        break;
+      default:
+        break;
+    }
+  });
+  if (activation == 4) softmaxRows(output, count / rowLength, rowLength);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "activationBackward"
+napi_value ActivationBackward(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int activation, count, rowLength;
+  CHECK(size(env, METHOD, "activation", argv[0], &activation));
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(size(env, METHOD, "rowLength", argv[4], &rowLength));
+  float *output, *grad;
+  CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, count, &output));
+  CHECK(array(env, METHOD, "grad", argv[2], napi_float32_array, count, &grad));
+  switch (activation) {
+    case 0:
+      break;
+    case 1:
+      parallelRanges(count, [&](long begin, long end) { isa->reluBackward(output + begin, grad + begin, end - begin); });
+      break;
+    case 2:
+      parallelRanges(count, [&](long begin, long end) { isa->sigmoidBackward(output + begin, grad + begin, end - begin); });
+      break;
+    case 3:
+      parallelRanges(count, [&](long begin, long end) { isa->tanhBackward(output + begin, grad + begin, end - begin); });
+      break;
+    case 4:
+      if (rowLength <= 0) {
+        fail(env, "activationBackward: rowLength must be positive for softmax.");
+        return nullptr;
+      }
+      for (long row = 0; row + rowLength <= count; row += rowLength) {
+        double dot = 0;
+        for (int j = 0; j < rowLength; j++) dot += static_cast<double>(grad[row + j]) * output[row + j];
+        for (int j = 0; j < rowLength; j++)
+          grad[row + j] = static_cast<float>(output[row + j] * (grad[row + j] - dot));
+      }
+      break;
+    default:
+      fail(env, "activationBackward: activation code %d is unknown; use 0..4.", activation);
+      return nullptr;
+  }
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "inputGradient"
+napi_value InputGradient(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int m, k, n;
+  CHECK(size(env, METHOD, "m", argv[3], &m));
+  CHECK(size(env, METHOD, "k", argv[4], &k));
+  CHECK(size(env, METHOD, "n", argv[5], &n));
+  float *gradOutput, *kernel, *gradInput;
+  CHECK(array(env, METHOD, "gradOutput", argv[0], napi_float32_array, static_cast<long>(m) * n, &gradOutput));
+  CHECK(array(env, METHOD, "kernel", argv[1], napi_float32_array, static_cast<long>(k) * n, &kernel));
+  CHECK(array(env, METHOD, "gradInput", argv[2], napi_float32_array, static_cast<long>(m) * k, &gradInput));
+  // gradInput[m×k] = gradOutput[m×n] · kernelᵀ: the reduction runs over n.
+  GemmProblem problem = {m, k, n, gradOutput, n, 1, kernel, 1, n, gradInput, k, nullptr, 0, nullptr};
+  gemm(isa, pool, threadCount, problem);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "weightGradient"
+napi_value WeightGradient(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int m, k, n;
+  CHECK(size(env, METHOD, "m", argv[4], &m));
+  CHECK(size(env, METHOD, "k", argv[5], &k));
+  CHECK(size(env, METHOD, "n", argv[6], &n));
+  float *input, *gradOutput, *gradKernel, *gradBias;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, static_cast<long>(m) * k, &input));
+  CHECK(array(env, METHOD, "gradOutput", argv[1], napi_float32_array, static_cast<long>(m) * n, &gradOutput));
+  CHECK(array(env, METHOD, "gradKernel", argv[2], napi_float32_array, static_cast<long>(k) * n, &gradKernel));
+  CHECK(optionalArray(env, METHOD, "gradBias", argv[3], napi_float32_array, n, &gradBias));
+  // gradKernel[k×n] = inputᵀ · gradOutput: the reduction runs over the batch m.
+  GemmProblem problem = {k, n, m, input, 1, k, gradOutput, n, 1, gradKernel, n, nullptr, 0, gradBias};
+  gemm(isa, pool, threadCount, problem);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "dropoutForward"
+napi_value DropoutForward(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int count;
+  double rate;
+  uint32_t seed;
+  CHECK(size(env, METHOD, "count", argv[2], &count));
+  CHECK(number(env, METHOD, "rate", argv[3], &rate));
+  if (napi_get_value_uint32(env, argv[4], &seed) != napi_ok) {
+    fail(env, "dropoutForward: seed must be a number.");
+    return nullptr;
+  }
+  if (!(rate >= 0 && rate < 1)) {
+    fail(env, "dropoutForward: rate %g is invalid; it must be at least 0 and below 1.", rate);
+    return nullptr;
+  }
+  float *values, *mask;
+  CHECK(array(env, METHOD, "values", argv[0], napi_float32_array, count, &values));
+  CHECK(array(env, METHOD, "mask", argv[1], napi_float32_array, count, &mask));
+  const uint32_t threshold = dropoutThreshold(rate);
+  const float keptScale = static_cast<float>(1.0 / (1.0 - rate));
+  parallelRanges(count, [&](long begin, long end) { isa->dropoutForward(values, mask, begin, end, seed, threshold, keptScale); });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "dropoutBackward"
+napi_value DropoutBackward(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int count;
+  CHECK(size(env, METHOD, "count", argv[2], &count));
+  float *grad, *mask;
+  CHECK(array(env, METHOD, "grad", argv[0], napi_float32_array, count, &grad));
+  CHECK(array(env, METHOD, "mask", argv[1], napi_float32_array, count, &mask));
+  parallelRanges(count, [&](long begin, long end) { isa->multiply(grad + begin, mask + begin, end - begin); });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "softmaxCrossEntropy"
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int m, n;
+  double meanOver;
+  CHECK(size(env, METHOD, "m", argv[5], &m));
+  CHECK(size(env, METHOD, "n", argv[6], &n));
+  CHECK(number(env, METHOD, "meanOver", argv[7], &meanOver));
+  const long total = static_cast<long>(m) * n;
+  float *logits, *targets, *probabilities, *gradLogits;
+  int32_t* labels;
+  double* stats;
+  CHECK(array(env, METHOD, "logits", argv[0], napi_float32_array, total, &logits));
+  CHECK(optionalArray(env, METHOD, "labels", argv[1], napi_int32_array, m, &labels));
+  CHECK(optionalArray(env, METHOD, "targets", argv[2], napi_float32_array, total, &targets));
+  CHECK(array(env, METHOD, "probabilities", argv[3], napi_float32_array, total, &probabilities));
+  CHECK(optionalArray(env, METHOD, "gradLogits", argv[4], napi_float32_array, total, &gradLogits));
+  CHECK(array(env, METHOD, "stats", argv[8], napi_float64_array, 2, &stats));
+  if ((labels == nullptr) == (targets == nullptr)) {
+    fail(env, "softmaxCrossEntropy: pass exactly one of labels and targets.");
+    return nullptr;
+  }
+  if (n == 0) return nullptr;
+  double lossSum = 0;
+  long correct = 0;
+  for (int i = 0; i < m; i++) {
+    const float* row = logits + static_cast<long>(i) * n;
+    float* probabilityRow = probabilities + static_cast<long>(i) * n;
+    float max = row[0];
+    int argmax = 0;
+    for (int j = 1; j < n; j++) {
+      if (row[j] > max) {
+        max = row[j];
+        argmax = j;
+      }
+    }
+    double sumExp = 0;
+    for (int j = 0; j < n; j++) {
+      float e = expf(row[j] - max);
+      probabilityRow[j] = e;
+      sumExp += e;
+    }
+    const double logSumExp = log(sumExp);
+    for (int j = 0; j < n; j++) probabilityRow[j] = static_cast<float>(probabilityRow[j] / sumExp);
+    float* gradRow = gradLogits ? gradLogits + static_cast<long>(i) * n : nullptr;
+    if (labels) {
+      const int label = labels[i];
+      if (label < 0 || label >= n) {
+        fail(env, "softmaxCrossEntropy: label %d in row %d is outside 0..%d.", label, i, n - 1);
+        return nullptr;
+      }
+      lossSum += logSumExp - (static_cast<double>(row[label]) - max);
+      if (argmax == label) correct++;
+      if (gradRow) {
+        for (int j = 0; j < n; j++)
+          gradRow[j] = static_cast<float>((probabilityRow[j] - (j == label ? 1.0 : 0.0)) / meanOver);
+      }
+    } else {
+      const float* targetRow = targets + static_cast<long>(i) * n;
+      double targetSum = 0;
+      int targetArgmax = 0;
+      for (int j = 0; j < n; j++) {
+        const double t = targetRow[j];
+        targetSum += t;
+        if (targetRow[j] > targetRow[targetArgmax]) targetArgmax = j;
+        lossSum += t * (logSumExp - (static_cast<double>(row[j]) - max));
+      }
+      if (argmax == targetArgmax) correct++;
+      if (gradRow) {
+        for (int j = 0; j < n; j++)
+          gradRow[j] = static_cast<float>((probabilityRow[j] * targetSum - targetRow[j]) / meanOver);
+      }
+    }
+  }
+  stats[0] += lossSum;
+  stats[1] += static_cast<double>(correct);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "meanSquaredError"
+napi_value MeanSquaredError(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int m, n;
+  double meanOver;
+  CHECK(size(env, METHOD, "m", argv[3], &m));
+  CHECK(size(env, METHOD, "n", argv[4], &n));
+  CHECK(number(env, METHOD, "meanOver", argv[5], &meanOver));
+  const long total = static_cast<long>(m) * n;
+  float *predictions, *targets, *grad;
+  double* stats;
+  CHECK(array(env, METHOD, "predictions", argv[0], napi_float32_array, total, &predictions));
+  CHECK(array(env, METHOD, "targets", argv[1], napi_float32_array, total, &targets));
+  CHECK(optionalArray(env, METHOD, "grad", argv[2], napi_float32_array, total, &grad));
+  CHECK(array(env, METHOD, "stats", argv[6], napi_float64_array, 2, &stats));
+  if (n == 0) return nullptr;
+  double lossSum = 0;
+  long correct = 0;
+  const double gradScale = static_cast<double>(n) * meanOver;
+  for (int i = 0; i < m; i++) {
+    const long row = static_cast<long>(i) * n;
+    double rowSum = 0;
+    int argmax = 0, targetArgmax = 0;
+    for (int j = 0; j < n; j++) {
+      const double difference = static_cast<double>(predictions[row + j]) - targets[row + j];
+      rowSum += difference * difference;
+      if (grad) grad[row + j] = static_cast<float>((2 * difference) / gradScale);
+      if (predictions[row + j] > predictions[row + argmax]) argmax = j;
+      if (targets[row + j] > targets[row + targetArgmax]) targetArgmax = j;
+    }
+    lossSum += rowSum / n;
+    if (argmax == targetArgmax) correct++;
+  }
+  stats[0] += lossSum;
+  stats[1] += static_cast<double>(correct);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "countCorrect"
+napi_value CountCorrect(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int m, n;
+  CHECK(size(env, METHOD, "m", argv[2], &m));
+  CHECK(size(env, METHOD, "n", argv[3], &n));
+  float* probabilities;
+  int32_t* labels;
+  double* stats;
+  CHECK(array(env, METHOD, "probabilities", argv[0], napi_float32_array, static_cast<long>(m) * n, &probabilities));
+  CHECK(array(env, METHOD, "labels", argv[1], napi_int32_array, m, &labels));
+  CHECK(array(env, METHOD, "stats", argv[4], napi_float64_array, 2, &stats));
+  if (n == 0) return nullptr;
+  long correct = 0;
+  for (int i = 0; i < m; i++) {
+    const float* row = probabilities + static_cast<long>(i) * n;
+    int argmax = 0;
+    for (int j = 1; j < n; j++)
+      if (row[j] > row[argmax]) argmax = j;
+    if (argmax == labels[i]) correct++;
+  }
+  stats[1] += static_cast<double>(correct);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "adamUpdate"
+// adamUpdate(params, grads, first, second, count, stepSize, beta1, beta2, epsilon); the caller
+// folds the bias corrections into stepSize in double, as the reference does.
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int count;
+  double stepSize, beta1, beta2, epsilon;
+  CHECK(size(env, METHOD, "count", argv[4], &count));
+  CHECK(number(env, METHOD, "stepSize", argv[5], &stepSize));
+  CHECK(number(env, METHOD, "beta1", argv[6], &beta1));
+  CHECK(number(env, METHOD, "beta2", argv[7], &beta2));
+  CHECK(number(env, METHOD, "epsilon", argv[8], &epsilon));
+  float *params, *grads, *first, *second;
+  CHECK(array(env, METHOD, "params", argv[0], napi_float32_array, count, &params));
+  CHECK(array(env, METHOD, "grads", argv[1], napi_float32_array, count, &grads));
+  CHECK(array(env, METHOD, "firstMoment", argv[2], napi_float32_array, count, &first));
+  CHECK(array(env, METHOD, "secondMoment", argv[3], napi_float32_array, count, &second));
+  const float step = static_cast<float>(stepSize), c1 = static_cast<float>(1 - beta1),
+              c2 = static_cast<float>(1 - beta2), eps = static_cast<float>(epsilon);
+  parallelRanges(count, [&](long begin, long end) {
+    isa->adam(params + begin, grads + begin, first + begin, second + begin, end - begin, step, c1, c2, eps);
+  });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "rmspropUpdate"
+napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int count;
+  double learningRate, rho, momentum, epsilon;
+  CHECK(size(env, METHOD, "count", argv[4], &count));
+  CHECK(number(env, METHOD, "learningRate", argv[5], &learningRate));
+  CHECK(number(env, METHOD, "rho", argv[6], &rho));
+  CHECK(number(env, METHOD, "momentum", argv[7], &momentum));
+  CHECK(number(env, METHOD, "epsilon", argv[8], &epsilon));
+  float *params, *grads, *meanSquare, *momentumBuffer;
+  CHECK(array(env, METHOD, "params", argv[0], napi_float32_array, count, &params));
+  CHECK(array(env, METHOD, "grads", argv[1], napi_float32_array, count, &grads));
+  CHECK(array(env, METHOD, "meanSquare", argv[2], napi_float32_array, count, &meanSquare));
+  CHECK(array(env, METHOD, "momentumBuffer", argv[3], napi_float32_array, momentum > 0 ? count : 0, &momentumBuffer));
+  const float lr = static_cast<float>(learningRate), r = static_cast<float>(rho), oneMinusRho = static_cast<float>(1 - rho),
+              mom = static_cast<float>(momentum), eps = static_cast<float>(epsilon);
+  parallelRanges(count, [&](long begin, long end) {
+    isa->rmsprop(params + begin, grads + begin, meanSquare + begin, momentumBuffer + begin, end - begin, lr, r,
+                 oneMinusRho, mom, eps);
+  });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "sgdUpdate"
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  ARGS(7);
+  int count, nesterov;
+  double learningRate, momentum;
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(number(env, METHOD, "learningRate", argv[4], &learningRate));
+  CHECK(number(env, METHOD, "momentum", argv[5], &momentum));
+  CHECK(size(env, METHOD, "nesterov", argv[6], &nesterov));
+  float *params, *grads, *velocity;
+  CHECK(array(env, METHOD, "params", argv[0], napi_float32_array, count, &params));
+  CHECK(array(env, METHOD, "grads", argv[1], napi_float32_array, count, &grads));
+  CHECK(array(env, METHOD, "velocity", argv[2], napi_float32_array, momentum != 0 ? count : 0, &velocity));
+  const float lr = static_cast<float>(learningRate), mom = static_cast<float>(momentum);
+  parallelRanges(count, [&](long begin, long end) {
+    isa->sgd(params + begin, grads + begin, velocity + begin, end - begin, lr, mom, nesterov);
+  });
+  return nullptr;
+}
+#undef METHOD
+
+void cleanup(void*) {
+  delete pool;
+  pool = nullptr;
+}
+
+}  // namespace
+}  // namespace digitnet
+
+NAPI_MODULE_INIT() {
+  using namespace digitnet;
+  struct Entry {
+    const char* name;
+    napi_callback callback;
+  };
+  static const Entry entries[] = {
+      {"configure", Configure},
+      {"gatherRows", GatherRows},
+      {"gatherLabels", GatherLabels},
+      {"denseForward", DenseForward},
+      {"activationForward", ActivationForward},
+      {"activationBackward", ActivationBackward},
+      {"inputGradient", InputGradient},
+      {"weightGradient", WeightGradient},
+      {"dropoutForward", DropoutForward},
+      {"dropoutBackward", DropoutBackward},
+      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      {"meanSquaredError", MeanSquaredError},
+      {"countCorrect", CountCorrect},
+      {"adamUpdate", AdamUpdate},
+      {"rmspropUpdate", RmspropUpdate},
+      {"sgdUpdate", SgdUpdate},
+  };
+  for (const Entry& entry : entries) {
+    napi_value function;
+    napi_create_function(env, entry.name, NAPI_AUTO_LENGTH, entry.callback, nullptr, &function);
+    napi_set_named_property(env, exports, entry.name, function);
+  }
+  napi_value hardware;
+  napi_create_int32(env, static_cast<int32_t>(std::thread::hardware_concurrency()), &hardware);
+  napi_set_named_property(env, exports, "hardwareThreads", hardware);
+  // Usable before configure() is called: every instruction set the CPU has, one thread.
+  if (!isa) isa = bestKernels("auto");
+  if (!pool) pool = new ThreadPool(1);
+  napi_add_env_cleanup_hook(env, cleanup, nullptr);
+  return exports;
+}

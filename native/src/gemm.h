@@ -1,0 +1,30 @@
+// Packed, register-tiled SGEMM over a thread pool, for the three layouts a dense layer needs.
+// Work is split over output tiles only (never over the reduction), so every output element is
+// the same sequential chain of multiply-adds whatever the number of threads.
+#ifndef DIGITNET_GEMM_H
+#define DIGITNET_GEMM_H
+
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace digitnet {
+
+struct GemmProblem {
+  int m, n, k;
+  const float* a;  // A(i, p) = a[i * aRow + p * aCol]
+  long aRow, aCol;
+  const float* b;  // B(p, j) = b[p * bRow + j * bCol]
+  long bRow, bCol;
+  float* c;  // C(i, j) = c[i * ldc + j]
+  long ldc;
+  const float* bias;  // C starts from bias[j] instead of zero when not null
+  int relu;           // clamp at zero on the final store
+  float* columnSums;  // when not null, receives the column sums of B (over p), in order of p
+};
+
+// C = A·B (+bias, relu); uses up to `threads` threads of the pool.
+void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProblem& problem);
+
+}  // namespace digitnet
+
+#endif

@@ -1,0 +1,124 @@
+// Elementwise kernels, compiled once per instruction set: each kernels_<isa>.cc sets the target
+// and the namespace, then includes this file so the compiler vectorizes the same loops for it.
+// Only C headers here: a C++ template instantiated under an AVX-512 target could be merged by the
+// linker into code that runs on CPUs without it.
+#include <math.h>
+#include <stdint.h>
+
+#include "random.h"
+
+namespace DIGITNET_ISA_NAMESPACE {
+
+static void adamKernel(float* __restrict params, const float* __restrict grads, float* __restrict first,
+                       float* __restrict second, long count, float stepSize, float oneMinusBeta1,
+                       float oneMinusBeta2, float epsilon) {
+  for (long i = 0; i < count; i++) {
+    float g = grads[i];
+    float m = first[i] + (g - first[i]) * oneMinusBeta1;
+    float v = second[i] + (g * g - second[i]) * oneMinusBeta2;
+    first[i] = m;
+    second[i] = v;
+    params[i] -= (stepSize * m) / (sqrtf(v) + epsilon);
+  }
+}
+
+static void rmspropKernel(float* __restrict params, const float* __restrict grads, float* __restrict meanSquare,
+                          float* __restrict momentumBuffer, long count, float learningRate, float rho,
+                          float oneMinusRho, float momentum, float epsilon) {
+  if (momentum > 0) {
+    for (long i = 0; i < count; i++) {
+      float g = grads[i];
+      float ms = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = ms;
+      float increment = (learningRate * g) / sqrtf(ms + epsilon);
+      float velocity = momentum * momentumBuffer[i] + increment;
+      momentumBuffer[i] = velocity;
+      params[i] -= velocity;
+    }
+  } else {
+    for (long i = 0; i < count; i++) {
+      float g = grads[i];
+      float ms = rho * meanSquare[i] + oneMinusRho * g * g;
+      meanSquare[i] = ms;
+      params[i] -= (learningRate * g) / sqrtf(ms + epsilon);
+    }
+  }
+}
+
+static void sgdKernel(float* __restrict params, const float* __restrict grads, float* __restrict velocity, long count,
+                      float learningRate, float momentum, int nesterov) {
+  if (momentum == 0) {
+    for (long i = 0; i < count; i++) params[i] -= learningRate * grads[i];
+  } else if (nesterov) {
+    for (long i = 0; i < count; i++) {
+      float g = grads[i];
+      float v = momentum * velocity[i] - learningRate * g;
+      velocity[i] = v;
+      params[i] += momentum * v - learningRate * g;
+    }
+  } else {
+    for (long i = 0; i < count; i++) {
+      float v = momentum * velocity[i] - learningRate * grads[i];
+      velocity[i] = v;
+      params[i] += v;
+    }
+  }
+}
+
+static void dropoutForwardKernel(float* __restrict values, float* __restrict mask, long begin, long end, uint32_t seed,
+                                 uint32_t threshold, float keptScale) {
+  for (long i = begin; i < end; i++) {
+    float factor = digitnet::dropoutBits(seed, static_cast<uint32_t>(i)) < threshold ? 0.0f : keptScale;
+    mask[i] = factor;
+    values[i] *= factor;
+  }
+}
+
+static void multiplyKernel(float* __restrict values, const float* __restrict factors, long count) {
+  for (long i = 0; i < count; i++) values[i] *= factors[i];
+}
+
+static void reluBackwardKernel(const float* __restrict output, float* __restrict grad, long count) {
+  for (long i = 0; i < count; i++) grad[i] = output[i] <= 0.0f ? 0.0f : grad[i];
+}
+
+static void sigmoidBackwardKernel(const float* __restrict output, float* __restrict grad, long count) {
+  for (long i = 0; i < count; i++) grad[i] *= output[i] * (1.0f - output[i]);
+}
+
+static void tanhBackwardKernel(const float* __restrict output, float* __restrict grad, long count) {
+  for (long i = 0; i < count; i++) grad[i] *= 1.0f - output[i] * output[i];
+}
+
+static void sigmoidKernel(float* values, long rows, long cols, long stride) {
+  for (long r = 0; r < rows; r++) {
+    float* row = values + r * stride;
+    for (long j = 0; j < cols; j++) row[j] = 1.0f / (1.0f + expf(-row[j]));
+  }
+}
+
+static void tanhKernel(float* values, long rows, long cols, long stride) {
+  for (long r = 0; r < rows; r++) {
+    float* row = values + r * stride;
+    for (long j = 0; j < cols; j++) row[j] = tanhf(row[j]);
+  }
+}
+
+// The product is formed in double and rounded once, exactly as the reference engine does.
+static void convertU8Kernel(const uint8_t* __restrict source, float* __restrict out, long count, double scale) {
+  for (long i = 0; i < count; i++) out[i] = static_cast<float>(static_cast<double>(source[i]) * scale);
+}
+
+static void convertF32Kernel(const float* __restrict source, float* __restrict out, long count, double scale) {
+  for (long i = 0; i < count; i++) out[i] = static_cast<float>(static_cast<double>(source[i]) * scale);
+}
+
+}  // namespace DIGITNET_ISA_NAMESPACE
+
+#define DIGITNET_ELEMENTWISE_ENTRIES                                                                      \
+  DIGITNET_ISA_NAMESPACE::adamKernel, DIGITNET_ISA_NAMESPACE::rmspropKernel, DIGITNET_ISA_NAMESPACE::sgdKernel, \
+      DIGITNET_ISA_NAMESPACE::dropoutForwardKernel, DIGITNET_ISA_NAMESPACE::multiplyKernel,                  \
+      DIGITNET_ISA_NAMESPACE::reluBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidBackwardKernel,             \
+      DIGITNET_ISA_NAMESPACE::tanhBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidKernel,                     \
+      DIGITNET_ISA_NAMESPACE::tanhKernel, DIGITNET_ISA_NAMESPACE::convertU8Kernel,                           \
+      DIGITNET_ISA_NAMESPACE::convertF32Kernel

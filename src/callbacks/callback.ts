@@ -1,0 +1,33 @@
+/** Metric values by name, as Keras's `logs`: loss, accuracy, val_loss, val_accuracy. */
+export type Logs = Record<string, number>;
+
+/** What a callback may do to the model being trained. */
+export interface CallbackModel {
+  stopTraining: boolean;
+  getWeights(): Float32Array[];
+  setWeights(weights: readonly Float32Array[]): void;
+}
+
+/**
+ * Hooks into `fit`, as Keras's Callback. Epoch and train hooks may be async; batch hooks are
+ * called synchronously inside the training loop with a logs object that is reused between
+ * batches (copy it to keep it).
+ */
+/** What fit tells callbacks before training (Keras's `params`). */
+export interface TrainingParams {
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+  samples: number;
+  verbose: 0 | 1 | 2;
+}
+
+export interface Callback {
+  setModel?(model: CallbackModel): void;
+  setParams?(params: TrainingParams): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void;
+}

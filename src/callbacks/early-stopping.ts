@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { parseOptions } from '../validation.js';
+import type { Callback, CallbackModel, Logs } from './callback.js';
+
+export interface EarlyStoppingOptions {
+  monitor?: string;
+  minDelta?: number;
+  patience?: number;
+  mode?: 'auto' | 'min' | 'max';
+  restoreBestWeights?: boolean;
+  verbose?: 0 | 1;
+}
+
+const earlyStoppingSchema = z.strictObject({
+  monitor: z.string().optional(),
+  minDelta: z.number('must be a non-negative number').min(0, 'must be a non-negative number').optional(),
+  patience: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
+  mode: z.enum(['auto', 'min', 'max']).optional(),
+  restoreBestWeights: z.boolean().optional(),
+  verbose: z.union([z.literal(0), z.literal(1)]).optional(),
+});
+
+/**
+ * Stops training when the monitored value stops improving, as Keras's EarlyStopping: after
+ * `patience` epochs without an improvement of more than `minDelta`, and, with
+ * `restoreBestWeights`, puts back the weights of the best epoch when it stops.
+ */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+  readonly direction: 'min' | 'max';
+  private readonly verbose: 0 | 1;
+  private model: CallbackModel | undefined;
+  private wait = 0;
+  private best = Infinity;
+  private bestWeights: Float32Array[] | undefined;
+  /** The epoch (0-based) at which training was stopped, or undefined if it ran to the end. */
+  stoppedEpoch: number | undefined;
+  /** The epoch (0-based) with the best monitored value. */
+  bestEpoch = 0;
+  /** Whether the best weights were put back. */
+  restored = false;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    const parsed = parseOptions(earlyStoppingSchema, options, 'earlyStopping()');
+    this.monitor = parsed.monitor ?? 'val_loss';
+    this.minDelta = parsed.minDelta ?? 0;
+    this.patience = parsed.patience ?? 0;
+    this.restoreBestWeights = parsed.restoreBestWeights ?? false;
+    this.verbose = parsed.verbose ?? 0;
+    const mode = parsed.mode ?? 'auto';
+    this.direction = mode !== 'auto' ? mode : /acc/.test(this.monitor) ? 'max' : 'min';
+  }
+
+  setModel(model: CallbackModel): void {
+    this.model = model;
+  }
+
+  onTrainBegin(): void {
+    this.wait = 0;
+    this.best = this.direction === 'min' ? Infinity : -Infinity;
+    this.bestWeights = undefined;
+    this.stoppedEpoch = undefined;
+    this.bestEpoch = 0;
+    this.restored = false;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      const available = Object.keys(logs).join(', ');
+      throw new Error(`earlyStopping() monitors "${this.monitor}", which training does not report; available are ${available}.`);
+    }
+    const model = this.requireModel();
+    this.wait++;
+    if (this.isImprovement(current)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = model.getWeights();
+      this.wait = 0;
+      return;
+    }
+    // As Keras: never stop after the first epoch, however small the patience.
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      model.stopTraining = true;
+      if (this.restoreBestWeights && this.bestWeights) {
+        if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+        model.setWeights(this.bestWeights);
+        this.restored = true;
+      }
+    }
+  }
+
+  onTrainEnd(): void {
+    if (this.stoppedEpoch !== undefined && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+  }
+
+  private isImprovement(value: number): boolean {
+    return this.direction === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+  }
+
+  private requireModel(): CallbackModel {
+    if (!this.model) throw new Error('earlyStopping() was used outside fit: pass it in fit({ callbacks }).');
+    return this.model;
+  }
+}
+
+export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+  return new EarlyStopping(options);
+}

@@ -1,0 +1,342 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ACTIVATION_CODES,
+  type ActivationName,
+  type AdamSettings,
+  type Engine,
+  type RmspropSettings,
+  type SgdSettings,
+} from './engine.js';
+
+/** The functions build/Release/digitnet.node exports (native/src/addon.cc). */
+interface NativeAddon {
+  readonly hardwareThreads: number;
+  configure(threads: number, simd: string): string;
+  gatherRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: Float32Array,
+  ): void;
+  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void;
+  denseForward(
+    input: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: number,
+  ): void;
+  activationForward(activation: number, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
+  activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void;
+  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void;
+  weightGradient(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
+  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
+  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array | null,
+    targets: Float32Array | null,
+    probabilities: Float32Array,
+    gradLogits: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void;
+  meanSquaredError(
+    predictions: Float32Array,
+    targets: Float32Array,
+    grad: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void;
+  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void;
+  adamUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ): void;
+  rmspropUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    meanSquare: Float32Array,
+    momentumBuffer: Float32Array,
+    count: number,
+    learningRate: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+  ): void;
+  sgdUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    velocity: Float32Array,
+    count: number,
+    learningRate: number,
+    momentum: number,
+    nesterov: number,
+  ): void;
+}
+
+export const SIMD_CHOICES = ['auto', 'avx512', 'avx2', 'scalar'] as const;
+
+const MAX_THREADS = 256;
+
+/**
+ * Threads from DIGITNET_THREADS (a whole number from 1 to 256), or the machine's parallelism
+ * when unset.
+ */
+export function threadsFromEnvironment(value: string | undefined = process.env.DIGITNET_THREADS): number {
+  if (value === undefined || value.trim() === '') return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+  const trimmed = value.trim();
+  const threads = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new Error(`DIGITNET_THREADS=${value} is invalid: use a whole number of threads from 1 to ${MAX_THREADS}, or leave it unset to use every core.`);
+  }
+  return threads;
+}
+
+/** The instruction set to use from DIGITNET_SIMD (for testing the slower kernels); 'auto' when unset. */
+export function simdFromEnvironment(value: string | undefined = process.env.DIGITNET_SIMD): string {
+  if (value === undefined || value.trim() === '') return 'auto';
+  const choice = value.trim().toLowerCase();
+  if (choice === 'neon') return 'scalar';
+  if (!(SIMD_CHOICES as readonly string[]).includes(choice)) {
+    throw new Error(`DIGITNET_SIMD=${value} is invalid: use one of ${SIMD_CHOICES.join(', ')}.`);
+  }
+  return choice;
+}
+
+/**
+ * The repository or installed package root: the nearest folder above this file whose
+ * package.json is digitnet's. This file runs as src/engine/native.ts (tsx), dist/engine/native.js
+ * and dist/src/engine/native.js (full tsc), so a fixed number of '..' would not do.
+ */
+function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let directory = here;
+  for (let level = 0; level < 6; level++) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        const parsed: unknown = JSON.parse(readFileSync(manifest, 'utf8'));
+        if (typeof parsed === 'object' && parsed !== null && (parsed as { name?: unknown }).name === 'digitnet') return directory;
+      } catch {
+        // An unreadable manifest is not ours; keep looking upwards.
+      }
+    }
+    const parent = dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
+  }
+  return resolve(here, '..', '..');
+}
+
+/** Where the addon is loaded from: DIGITNET_NATIVE_PATH, else build/Release/digitnet.node in the package. */
+export function nativeAddonPath(): string {
+  const override = process.env.DIGITNET_NATIVE_PATH;
+  if (override !== undefined && override.trim() !== '') return resolve(override);
+  return join(packageRoot(), 'build', 'Release', 'digitnet.node');
+}
+
+function isAddon(value: unknown): value is NativeAddon {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return ['configure', 'denseForward', 'weightGradient', 'adamUpdate'].every((name) => typeof record[name] === 'function');
+}
+
+/** The C++ engine (native/src): packed SIMD GEMMs over a persistent thread pool. */
+export class NativeEngine implements Engine {
+  readonly name = 'native' as const;
+  readonly simd: string;
+  readonly threads: number;
+  private readonly addon: NativeAddon;
+
+  /** Use loadNativeEngine(); the addon is process-wide, so there is one engine per process. */
+  constructor(addon: NativeAddon, simd: string, threads: number) {
+    this.addon = addon;
+    this.simd = simd;
+    this.threads = threads;
+  }
+
+  gatherRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: Float32Array,
+  ): void {
+    this.addon.gatherRows(source, indices, start, count, width, scale, out);
+  }
+
+  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void {
+    this.addon.gatherLabels(labels, indices, start, count, out);
+  }
+
+  denseForward(
+    input: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: ActivationName,
+  ): void {
+    this.addon.denseForward(input, kernel, bias, out, m, k, n, activationCode(activation));
+  }
+
+  activationForward(activation: ActivationName, input: Float32Array, output: Float32Array, count: number, rowLength: number): void {
+    this.addon.activationForward(activationCode(activation), input, output, count, rowLength);
+  }
+
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
+    this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
+  }
+
+  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void {
+    this.addon.inputGradient(gradOutput, kernel, gradInput, m, k, n);
+  }
+
+  weightGradient(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    this.addon.weightGradient(input, gradOutput, gradKernel, gradBias, m, k, n);
+  }
+
+  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
+    this.addon.dropoutForward(values, mask, count, rate, seed);
+  }
+
+  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {
+    this.addon.dropoutBackward(grad, mask, count);
+  }
+
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array | null,
+    targets: Float32Array | null,
+    probabilities: Float32Array,
+    gradLogits: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void {
+    this.addon.softmaxCrossEntropy(logits, labels, targets, probabilities, gradLogits, m, n, meanOver, stats);
+  }
+
+  meanSquaredError(
+    predictions: Float32Array,
+    targets: Float32Array,
+    grad: Float32Array | null,
+    m: number,
+    n: number,
+    meanOver: number,
+    stats: Float64Array,
+  ): void {
+    this.addon.meanSquaredError(predictions, targets, grad, m, n, meanOver, stats);
+  }
+
+  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void {
+    this.addon.countCorrect(probabilities, labels, m, n, stats);
+  }
+
+  adamUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamSettings,
+  ): void {
+    const { learningRate, beta1, beta2, epsilon } = settings;
+    // The same double-precision step size as the reference engine; the loop runs in float.
+    const stepSize = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+    this.addon.adamUpdate(params, grads, firstMoment, secondMoment, count, stepSize, beta1, beta2, epsilon);
+  }
+
+  rmspropUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    meanSquare: Float32Array,
+    momentumBuffer: Float32Array,
+    count: number,
+    settings: RmspropSettings,
+  ): void {
+    this.addon.rmspropUpdate(params, grads, meanSquare, momentumBuffer, count, settings.learningRate, settings.rho, settings.momentum, settings.epsilon);
+  }
+
+  sgdUpdate(params: Float32Array, grads: Float32Array, velocity: Float32Array, count: number, settings: SgdSettings): void {
+    this.addon.sgdUpdate(params, grads, velocity, count, settings.learningRate, settings.momentum, settings.nesterov ? 1 : 0);
+  }
+}
+
+function activationCode(activation: ActivationName): number {
+  const code = ACTIVATION_CODES[activation];
+  if (code === undefined) {
+    throw new Error(`Activation "${String(activation)}" is unknown: use one of ${Object.keys(ACTIVATION_CODES).join(', ')}.`);
+  }
+  return code;
+}
+
+let loaded: NativeEngine | undefined;
+
+/**
+ * Loads the addon (once per process) and returns the native engine, with DIGITNET_THREADS threads
+ * (default: every core). Throws an Error saying why when the addon is missing or cannot load.
+ */
+export function loadNativeEngine(): NativeEngine {
+  if (loaded) return loaded;
+  const threads = threadsFromEnvironment();
+  const simdRequest = simdFromEnvironment();
+  const path = nativeAddonPath();
+  if (!existsSync(path)) {
+    throw new Error(`The native engine is not built: ${path} does not exist (build it with "node scripts/build-native.js").`);
+  }
+  let addon: unknown;
+  try {
+    addon = createRequire(import.meta.url)(path);
+  } catch (error) {
+    throw new Error(`The native engine at ${path} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isAddon(addon)) throw new Error(`The file ${path} is not digitnet's native addon (its functions are missing).`);
+  const simd = addon.configure(threads, simdRequest);
+  loaded = new NativeEngine(addon, simd, threads);
+  return loaded;
+}

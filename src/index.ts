@@ -1,0 +1,48 @@
+/**
+ * digitnet's public API: Keras's names and defaults in TypeScript spelling. A thin re-export;
+ * each concept lives in its own folder.
+ */
+export { sequential, Sequential } from './models/sequential.js';
+export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, SequentialOptions } from './models/sequential.js';
+export type { SummaryRow } from './models/summary.js';
+export type { TargetInput } from './models/inputs.js';
+
+export { activation, Activation, dense, Dense, dropout, Dropout, flatten, Flatten, Layer } from './layers/index.js';
+export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, LayerConfig, Weight } from './layers/index.js';
+export type { ActivationName } from './layers/activations.js';
+export type { InitializerName } from './initializers/initializers.js';
+export type { LossName } from './losses/losses.js';
+
+export { adam, Adam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
+export type { OptimizerName } from './optimizers/index.js';
+export type { AdamOptions } from './optimizers/adam.js';
+export type { RmspropOptions } from './optimizers/rmsprop.js';
+export type { SgdOptions } from './optimizers/sgd.js';
+
+export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
+export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { History } from './callbacks/history.js';
+export { ProgressBar } from './callbacks/progress-bar.js';
+export type { Callback, CallbackModel, Logs, TrainingParams } from './callbacks/callback.js';
+
+export { loadModel, saveModel } from './saving/model-file.js';
+export { setRandomSeed } from './random/seed.js';
+
+export { tensor, imagesOf } from './data/tensor.js';
+export type { ImageSet, Tensor } from './data/tensor.js';
+export { loadMnist, loadImageFolder } from './data/mnist.js';
+export { readDigitCsv } from './data/csv.js';
+export { readIdx } from './data/idx.js';
+export {
+  flatten as flattenSamples,
+  normalize,
+  toCategorical,
+  classCounts,
+  classProportions,
+  takeFirst,
+} from './data/transforms.js';
+export { readDigitPng, prepareDigit } from './data/image.js';
+export { renderDigit, renderDigitRow } from './data/terminal.js';
+
+export { getEngine, describeEngine } from './engine/select.js';
+export type { Engine } from './engine/engine.js';

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { Engine } from '../engine/engine.js';
+import { initialize, parseInitializer, type InitializerName } from '../initializers/initializers.js';
+import type { Random } from '../random/rng.js';
+import { parseOptions, positiveInteger, shape } from '../validation.js';
+import { parseActivation, type ActivationName } from './activations.js';
+import { baseConfig, Layer, type Weight } from './layer.js';
+
+export interface DenseOptions {
+  units: number;
+  activation?: ActivationName;
+  inputShape?: readonly number[];
+  useBias?: boolean;
+  kernelInitializer?: InitializerName;
+  biasInitializer?: InitializerName;
+  name?: string;
+}
+
+const denseSchema = z.strictObject({
+  units: positiveInteger,
+  activation: z.string().nullable().optional(),
+  inputShape: shape.optional(),
+  useBias: z.boolean().optional(),
+  kernelInitializer: z.string().optional(),
+  biasInitializer: z.string().optional(),
+  name: z.string().optional(),
+});
+
+/** A fully connected layer: activation(input · kernel + bias), kernel [inputs × units]. */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private kernel: Weight | undefined;
+  private bias: Weight | undefined;
+
+  constructor(options: DenseOptions) {
+    const parsed = parseOptions(denseSchema, options, 'dense()');
+    super(parsed.name, parsed.inputShape);
+    this.units = parsed.units;
+    this.activation = parseActivation(parsed.activation);
+    this.useBias = parsed.useBias ?? true;
+    this.kernelInitializer = parseInitializer(parsed.kernelInitializer ?? 'glorotUniform', 'kernelInitializer');
+    this.biasInitializer = parseInitializer(parsed.biasInitializer ?? 'zeros', 'biasInitializer');
+  }
+
+  protected computeOutputShape(inputShape: readonly number[], random: Random): readonly number[] {
+    if (inputShape.length !== 1) {
+      throw new Error(
+        `Dense layer "${this.name}" needs a flat input but receives shape [${inputShape.join(', ')}]: put flatten() before it.`,
+      );
+    }
+    const inputs = inputShape[0]!;
+    const kernelValues = new Float32Array(inputs * this.units);
+    initialize(this.kernelInitializer, kernelValues, inputs, this.units, random);
+    this.kernel = { name: `${this.name}/kernel`, shape: [inputs, this.units], values: kernelValues, gradient: new Float32Array(kernelValues.length) };
+    if (this.useBias) {
+      const biasValues = new Float32Array(this.units);
+      initialize(this.biasInitializer, biasValues, inputs, this.units, random);
+      this.bias = { name: `${this.name}/bias`, shape: [this.units], values: biasValues, gradient: new Float32Array(this.units) };
+    }
+    return [this.units];
+  }
+
+  override get weights(): readonly Weight[] {
+    if (!this.kernel) return [];
+    return this.bias ? [this.kernel, this.bias] : [this.kernel];
+  }
+
+  override get finalActivation(): string {
+    return this.activation;
+  }
+
+  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, _training: boolean, _seed: number, logits: boolean): void {
+    engine.denseForward(
+      input,
+      this.kernel!.values,
+      this.bias ? this.bias.values : null,
+      output,
+      rows,
+      this.inputSize,
+      this.units,
+      logits ? 'linear' : this.activation,
+    );
+  }
+
+  backward(
+    engine: Engine,
+    input: Float32Array,
+    output: Float32Array,
+    _mask: Float32Array | null,
+    gradOutput: Float32Array,
+    gradInput: Float32Array | null,
+    rows: number,
+    logits: boolean,
+  ): void {
+    const inputs = this.kernel!.shape[0]!;
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units);
+    if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      ...baseConfig(this),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}
+
+export function dense(options: DenseOptions): Dense {
+  return new Dense(options);
+}

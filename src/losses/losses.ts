@@ -1,0 +1,21 @@
+/** Loss functions, by Keras's names in TypeScript spelling. The engine computes them (fused with softmax where possible). */
+export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
+
+export const LOSS_NAMES: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError'];
+
+/** Accepts Keras's snake_case spelling too ('sparse_categorical_crossentropy', 'mse'). */
+export function parseLoss(name: string): LossName {
+  const aliases: Record<string, LossName> = { mse: 'meanSquaredError', mean_squared_error: 'meanSquaredError' };
+  const camel = aliases[name] ?? name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  if ((LOSS_NAMES as readonly string[]).includes(camel)) return camel as LossName;
+  throw new Error(`Unknown loss "${name}": allowed are ${LOSS_NAMES.join(', ')}.`);
+}
+
+/** Whether the loss takes integer class labels rather than one row of targets per sample. */
+export function takesLabels(loss: LossName): boolean {
+  return loss === 'sparseCategoricalCrossentropy';
+}
+
+export function isCrossentropy(loss: LossName): boolean {
+  return loss !== 'meanSquaredError';
+}

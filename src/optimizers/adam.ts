@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { AdamSettings, Engine } from '../engine/engine.js';
+import type { Weight } from '../layers/layer.js';
+import { parseOptions, positiveNumber } from '../validation.js';
+import { Optimizer } from './optimizer.js';
+
+export type AdamOptions = Partial<AdamSettings>;
+
+const beta = z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)');
+const adamSchema = z.strictObject({
+  learningRate: positiveNumber.optional(),
+  beta1: beta.optional(),
+  beta2: beta.optional(),
+  epsilon: positiveNumber.optional(),
+});
+
+/** Adam with Keras's defaults (learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). */
+export class Adam extends Optimizer {
+  readonly name = 'adam';
+  readonly settings: AdamSettings;
+  private firstMoments: Float32Array[] = [];
+  private secondMoments: Float32Array[] = [];
+
+  constructor(options: AdamOptions = {}) {
+    super();
+    const parsed = parseOptions(adamSchema, options, 'adam()');
+    this.settings = {
+      learningRate: parsed.learningRate ?? 0.001,
+      beta1: parsed.beta1 ?? 0.9,
+      beta2: parsed.beta2 ?? 0.999,
+      epsilon: parsed.epsilon ?? 1e-7,
+    };
+  }
+
+  get learningRate(): number {
+    return this.settings.learningRate;
+  }
+
+  protected createState(weights: readonly Weight[]): void {
+    this.firstMoments = weights.map((weight) => new Float32Array(weight.values.length));
+    this.secondMoments = weights.map((weight) => new Float32Array(weight.values.length));
+  }
+
+  protected update(engine: Engine, weight: Weight, index: number): void {
+    engine.adamUpdate(
+      weight.values,
+      weight.gradient,
+      this.firstMoments[index]!,
+      this.secondMoments[index]!,
+      weight.values.length,
+      this.iterations,
+      this.settings,
+    );
+  }
+
+  getConfig(): Record<string, number> {
+    return { ...this.settings };
+  }
+}
+
+export function adam(options: AdamOptions = {}): Adam {
+  return new Adam(options);
+}

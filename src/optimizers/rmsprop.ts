@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Engine, RmspropSettings } from '../engine/engine.js';
+import type { Weight } from '../layers/layer.js';
+import { parseOptions, positiveNumber } from '../validation.js';
+import { Optimizer } from './optimizer.js';
+
+export type RmspropOptions = Partial<RmspropSettings>;
+
+const fraction = z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)');
+const rmspropSchema = z.strictObject({
+  learningRate: positiveNumber.optional(),
+  rho: fraction.optional(),
+  momentum: fraction.optional(),
+  epsilon: positiveNumber.optional(),
+});
+
+/** RMSprop with Keras's defaults (learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7). */
+export class RMSprop extends Optimizer {
+  readonly name = 'rmsprop';
+  readonly settings: RmspropSettings;
+  private meanSquares: Float32Array[] = [];
+  private momentumBuffers: Float32Array[] = [];
+
+  constructor(options: RmspropOptions = {}) {
+    super();
+    const parsed = parseOptions(rmspropSchema, options, 'rmsprop()');
+    this.settings = {
+      learningRate: parsed.learningRate ?? 0.001,
+      rho: parsed.rho ?? 0.9,
+      momentum: parsed.momentum ?? 0,
+      epsilon: parsed.epsilon ?? 1e-7,
+    };
+  }
+
+  get learningRate(): number {
+    return this.settings.learningRate;
+  }
+
+  protected createState(weights: readonly Weight[]): void {
+    this.meanSquares = weights.map((weight) => new Float32Array(weight.values.length));
+    // Without momentum the buffer is never read; an empty one avoids doubling the memory.
+    this.momentumBuffers = weights.map((weight) => new Float32Array(this.settings.momentum > 0 ? weight.values.length : 0));
+  }
+
+  protected update(engine: Engine, weight: Weight, index: number): void {
+    engine.rmspropUpdate(weight.values, weight.gradient, this.meanSquares[index]!, this.momentumBuffers[index]!, weight.values.length, this.settings);
+  }
+
+  getConfig(): Record<string, number> {
+    return { ...this.settings };
+  }
+}
+
+export function rmsprop(options: RmspropOptions = {}): RMSprop {
+  return new RMSprop(options);
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { deserializeLayer, LAYER_CLASS_NAMES } from '../layers/index.js';
+import { Sequential, type CompileConfig } from '../models/sequential.js';
+import { createOptimizer } from '../optimizers/index.js';
+import { encodeSafetensors, readSafetensors, writeFileAtomic } from './safetensors.js';
+
+const FORMAT = 'digitnet.sequential';
+const FORMAT_VERSION = '1';
+
+const modelConfigSchema = z.strictObject({
+  className: z.literal('Sequential'),
+  config: z.strictObject({
+    name: z.string(),
+    inputShape: z.array(z.number().int().positive()).min(1),
+    layers: z.array(z.strictObject({ className: z.enum(LAYER_CLASS_NAMES), config: z.record(z.string(), z.unknown()) })).min(1),
+  }),
+});
+
+const compileConfigSchema = z.strictObject({
+  optimizer: z.strictObject({ name: z.enum(['adam', 'rmsprop', 'sgd']), config: z.record(z.string(), z.union([z.number(), z.boolean()])) }),
+  loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
+  metrics: z.array(z.string()),
+});
+
+/**
+ * Saves the model as one safetensors file: its weights under Keras's names ("dense/kernel"), and
+ * the model and compile configs as JSON in the header's __metadata__. The file appears complete
+ * or not at all.
+ */
+export function saveModel(model: Sequential, path: string): void {
+  const tensors = model.weights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
+  const metadata: Record<string, string> = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    model: JSON.stringify({ className: 'Sequential', config: { ...model.getConfig(), inputShape: [...model.inputShape] } }),
+  };
+  const compileConfig = model.getCompileConfig();
+  if (compileConfig) metadata.compile = JSON.stringify(compileConfig);
+  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+}
+
+/** Loads a model saved by saveModel, checking everything in the file before using it. */
+export function loadModel(path: string): Sequential {
+  const { tensors, metadata } = readSafetensors(path);
+  const fail = (problem: string): never => {
+    throw new Error(`${path} is not a digitnet model: ${problem}.`);
+  };
+  if (metadata.format !== FORMAT) fail(`its __metadata__.format is ${JSON.stringify(metadata.format)}, expected "${FORMAT}"`);
+  if (metadata.formatVersion !== FORMAT_VERSION) fail(`it has format version ${JSON.stringify(metadata.formatVersion)}; this digitnet reads version ${FORMAT_VERSION}`);
+  const modelConfig = parseJson(metadata.model, modelConfigSchema, 'the model config', fail);
+  const model = new Sequential([], { name: modelConfig.config.name });
+  try {
+    for (const layerConfig of modelConfig.config.layers) model.add(deserializeLayer(layerConfig));
+    if (!model.built) model.build(modelConfig.config.inputShape);
+  } catch (error) {
+    fail(`its model config is invalid (${(error as Error).message})`);
+  }
+  const byName = new Map(tensors.map((tensor) => [tensor.name, tensor]));
+  for (const weight of model.weights) {
+    const stored = byName.get(weight.name);
+    if (!stored) fail(`it has no tensor "${weight.name}"`);
+    if (stored!.shape.length !== weight.shape.length || stored!.shape.some((dimension, index) => dimension !== weight.shape[index])) {
+      fail(`tensor "${weight.name}" has shape [${stored!.shape.join(', ')}] where the model needs [${weight.shape.join(', ')}]`);
+    }
+    weight.values.set(stored!.values);
+    byName.delete(weight.name);
+  }
+  if (byName.size > 0) fail(`it has tensors the model does not use: ${[...byName.keys()].join(', ')}`);
+  if (metadata.compile !== undefined) {
+    const compileConfig: CompileConfig = parseJson(metadata.compile, compileConfigSchema, 'the compile config', fail);
+    model.compile({
+      optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
+      loss: compileConfig.loss,
+      metrics: compileConfig.metrics,
+    });
+  }
+  return model;
+}
+
+function parseJson<Schema extends z.ZodType>(text: string | undefined, schema: Schema, what: string, fail: (problem: string) => never): z.output<Schema> {
+  if (text === undefined) fail(`${what} is missing from __metadata__`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text!);
+  } catch {
+    fail(`${what} is not JSON`);
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    fail(`${what} is invalid at ${issue.path.join('.') || 'its root'} (${issue.message})`);
+  }
+  return result.data as z.output<Schema>;
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  dense,
+  dropout,
+  earlyStopping,
+  flatten,
+  loadMnist,
+  sequential,
+  takeFirst,
+  tensor,
+  toCategorical,
+  type Sequential,
+} from '../../src/index.js';
+
+const mnist = loadMnist();
+const train = takeFirst(mnist.train, 2000);
+const test_ = takeFirst(mnist.test, 1000);
+const xTrain = tensor(train.images, [train.count, 784]);
+const xTest = tensor(test_.images, [test_.count, 784]);
+
+function smallModel(seed = 1): Sequential {
+  const model = sequential(
+    [dense({ units: 64, activation: 'relu', inputShape: [784] }), dropout({ rate: 0.2 }), dense({ units: 10, activation: 'softmax' })],
+    { seed },
+  );
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+test('fit on 2,000 MNIST images reaches 85% test accuracy', async () => {
+  const model = smallModel();
+  const history = await model.fit(xTrain, train.labels, { epochs: 5, batchSize: 32, verbose: 0, seed: 1 });
+  assert.equal(history.loss.length, 5);
+  assert.ok(history.loss[4]! < history.loss[0]!, `loss fell: ${history.loss}`);
+  const result = model.evaluate(xTest, test_.labels);
+  assert.ok(result.accuracy > 0.85, `test accuracy ${result.accuracy}`);
+  const probabilities = model.predict(xTest);
+  assert.deepEqual(probabilities.shape, [1000, 10]);
+  const rowSum = probabilities.data.slice(0, 10).reduce((sum, value) => sum + value, 0);
+  assert.ok(Math.abs(rowSum - 1) < 1e-5);
+});
+
+test('float inputs, one-hot targets and categorical cross-entropy train as well', async () => {
+  const model = sequential([flatten({ inputShape: [28, 28] }), dense({ units: 32, activation: 'relu' }), dense({ units: 10, activation: 'softmax' })], { seed: 2 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const floats = Float32Array.from(train.images, (value) => value / 255);
+  const history = await model.fit(tensor(floats, [train.count, 28, 28]), toCategorical(train.labels), { epochs: 3, batchSize: 64, verbose: 0, seed: 2 });
+  assert.ok(history.accuracy[2]! > 0.8, `training accuracy ${history.accuracy}`);
+});
+
+test('the same seed gives identical history, weights and predictions', async () => {
+  const run = async () => {
+    const model = smallModel(5);
+    const history = await model.fit(xTrain, train.labels, { epochs: 2, batchSize: 50, verbose: 0, seed: 9, validationSplit: 0.1 });
+    return { history: history.toJSON(), weights: model.getWeights(), predictions: model.predict(xTest).data };
+  };
+  const first = await run();
+  const second = await run();
+  assert.deepEqual(first.history, second.history);
+  first.weights.forEach((weight, index) => assert.deepEqual(weight, second.weights[index]));
+  assert.deepEqual(first.predictions, second.predictions);
+});
+
+test('validationSplit validates on the last fraction, taken before shuffling', async () => {
+  const model = smallModel();
+  const history = await model.fit(xTrain, train.labels, { epochs: 1, batchSize: 32, verbose: 0, seed: 3, validationSplit: 0.25 });
+  const last = tensor(train.images.subarray(1500 * 784), [500, 784]);
+  const expected = model.evaluate(last, train.labels.subarray(1500), { batchSize: 32 });
+  assert.ok(Math.abs(history.val_loss[0]! - expected.loss) < 1e-9, `${history.val_loss[0]} vs ${expected.loss}`);
+  assert.equal(history.val_accuracy[0], expected.accuracy);
+});
+
+test('early stopping stops when validation loss stops improving and restores the best weights', async () => {
+  // 300 images and a wide model overfit quickly, so validation loss turns up within a few epochs.
+  const few = takeFirst(mnist.train, 300);
+  const model = sequential([dense({ units: 256, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { seed: 4 });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const stopper = earlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true });
+  const history = await model.fit(tensor(few.images, [300, 784]), few.labels, {
+    epochs: 60,
+    batchSize: 16,
+    verbose: 0,
+    seed: 4,
+    validationData: [xTest, test_.labels],
+    callbacks: [stopper],
+  });
+  const epochs = history.epoch.length;
+  assert.ok(epochs < 60, `stopped after ${epochs} epochs`);
+  assert.equal(stopper.stoppedEpoch, epochs - 1);
+  const best = Math.min(...history.val_loss);
+  assert.equal(history.val_loss.indexOf(best), stopper.bestEpoch);
+  assert.equal(epochs - 1 - stopper.bestEpoch, 2, 'stops patience epochs after the best');
+  const restored = model.evaluate(xTest, test_.labels, { batchSize: 16 });
+  assert.ok(Math.abs(restored.loss - best) < 1e-6, `restored loss ${restored.loss} vs best ${best}`);
+});
+
+test('a callback can stop training after any batch', async () => {
+  const model = smallModel();
+  let batches = 0;
+  const history = await model.fit(xTrain, train.labels, {
+    epochs: 3,
+    batchSize: 100,
+    verbose: 0,
+    callbacks: [
+      {
+        onBatchEnd(batch) {
+          batches++;
+          if (batch === 4) model.stopTraining = true;
+        },
+      },
+    ],
+  });
+  assert.equal(batches, 5);
+  assert.equal(history.epoch.length, 1);
+});
+
+test('verbose 2 prints one Keras line per epoch', async () => {
+  const model = smallModel();
+  let printed = '';
+  await model.fit(xTrain, train.labels, { epochs: 2, batchSize: 500, verbose: 2, validationSplit: 0.5, progressStream: { write: (text: string) => (printed += text) } });
+  assert.match(printed, /^Epoch 1\/2\n2\/2 - \d+s \d+m?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
+});
