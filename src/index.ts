@@ -46,3 +46,6 @@ export { renderDigit, renderDigitRow } from './data/terminal.js';
 
 export { getEngine, describeEngine } from './engine/select.js';
 export type { Engine } from './engine/engine.js';
+
+export { buildMlp, buildPresetModel, DEFAULT_PRESET, findPreset, PRESETS } from './models/presets.js';
+export type { HiddenLayer, Preset } from './models/presets.js';

@@ -24,6 +24,8 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): string {
       return `${subject} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}; got ${formatValue(issue.input)}.`;
     case 'invalid_type':
       if (issue.input === undefined) return `${subject} is required (a ${issue.expected}).`;
+      // Our schemas word their own messages ("must be a positive integer"); zod's default reads "Invalid input…".
+      if (!issue.message.startsWith('Invalid input')) return `${subject} ${issue.message}; got ${formatValue(issue.input)}.`;
       return `${subject} must be a ${issue.expected}; got ${formatValue(issue.input)}.`;
     default:
       return `${subject} ${issue.message}; got ${formatValue(issue.input)}.`;

@@ -1,0 +1,184 @@
+import { dense, dropout, flatten, type Layer } from '../layers/index.js';
+import type { LossName } from '../losses/losses.js';
+import type { OptimizerName } from '../optimizers/index.js';
+import { sequential, type Sequential } from './sequential.js';
+
+/** A hidden layer of a preset: relu units, optionally followed by dropout. */
+export interface HiddenLayer {
+  units: number;
+  dropout?: number;
+}
+
+/** Each model of the seed notebooks, with the settings its notebook trained it with. */
+export interface Preset {
+  name: string;
+  notebook: string;
+  description: string;
+  hidden: readonly HiddenLayer[];
+  /** [28, 28] when the notebook starts with Flatten; [784] when it flattened the data itself. */
+  inputShape: readonly number[];
+  optimizer: OptimizerName;
+  loss: LossName;
+  epochs: number;
+  batchSize: number;
+  /** 'test' validates on the test set each epoch; a number is Keras's validationSplit. */
+  validation: 'test' | number | null;
+  earlyStoppingPatience: number | null;
+  /** 'combined' trains on all 70,000 images in OpenML order, as notebook 000 did. */
+  data: 'mnist' | 'combined';
+  /** The notebook's reported figure: test accuracy, or validation accuracy for notebook 000. */
+  reported: { metric: 'test accuracy' | 'validation accuracy'; accuracy: number; loss?: number } | null;
+}
+
+const notebook000 = (name: string, hidden: number[], split: number, accuracy: number): Preset => ({
+  name,
+  notebook: '000',
+  description: `${hidden.join('-')} relu, adam, trained on ${Math.round((1 - split) * 100)}% of all 70,000 images`,
+  hidden: hidden.map((units) => ({ units })),
+  inputShape: [784],
+  optimizer: 'adam',
+  loss: 'categoricalCrossentropy',
+  epochs: 30,
+  batchSize: 32,
+  validation: split,
+  earlyStoppingPatience: 3,
+  data: 'combined',
+  reported: { metric: 'validation accuracy', accuracy },
+});
+
+const notebook003 = (name: string, hidden: HiddenLayer[], epochs: number, accuracy: number): Preset => ({
+  name,
+  notebook: '003',
+  description: `baseline ${hidden.map((layer) => layer.units + (layer.dropout ? `-d${layer.dropout}` : '')).join('-')}, rmsprop, batch 64`,
+  hidden,
+  inputShape: [784],
+  optimizer: 'rmsprop',
+  loss: 'categoricalCrossentropy',
+  epochs,
+  batchSize: 64,
+  validation: 0.15,
+  earlyStoppingPatience: null,
+  data: 'mnist',
+  reported: { metric: 'test accuracy', accuracy },
+});
+
+export const PRESETS: readonly Preset[] = [
+  notebook000('mlp-50-50-train20', [50, 50], 0.8, 0.91),
+  notebook000('mlp-50-50', [50, 50], 0.25, 0.95),
+  notebook000('mlp-75x4-train20', [75, 75, 75, 75], 0.8, 0.92),
+  notebook000('mlp-75x4', [75, 75, 75, 75], 0.25, 0.97),
+  {
+    name: 'mlp-256-dropout-128',
+    notebook: '001',
+    description: 'Flatten 28×28, 256 relu, dropout 0.2, 128 relu, adam, 10 epochs (the default)',
+    hidden: [{ units: 256, dropout: 0.2 }, { units: 128 }],
+    inputShape: [28, 28],
+    optimizer: 'adam',
+    loss: 'sparseCategoricalCrossentropy',
+    epochs: 10,
+    batchSize: 128,
+    validation: 'test',
+    earlyStoppingPatience: null,
+    data: 'mnist',
+    reported: { metric: 'test accuracy', accuracy: 0.9804, loss: 0.0705 },
+  },
+  {
+    name: 'mlp-50-25-rmsprop',
+    notebook: '002',
+    description: '50-25 relu, rmsprop, 5 epochs',
+    hidden: [{ units: 50 }, { units: 25 }],
+    inputShape: [784],
+    optimizer: 'rmsprop',
+    loss: 'categoricalCrossentropy',
+    epochs: 5,
+    batchSize: 128,
+    validation: 'test',
+    earlyStoppingPatience: null,
+    data: 'mnist',
+    reported: { metric: 'test accuracy', accuracy: 0.9655, loss: 0.116 },
+  },
+  {
+    name: 'mlp-512-512-dropout',
+    notebook: '002',
+    description: '512 relu, dropout 0.2, 512 relu, dropout 0.2, adam, early stopping',
+    hidden: [{ units: 512, dropout: 0.2 }, { units: 512, dropout: 0.2 }],
+    inputShape: [784],
+    optimizer: 'adam',
+    loss: 'categoricalCrossentropy',
+    epochs: 200,
+    batchSize: 128,
+    validation: 'test',
+    earlyStoppingPatience: 3,
+    data: 'mnist',
+    reported: { metric: 'test accuracy', accuracy: 0.9805, loss: 0.073 },
+  },
+  {
+    name: 'mlp-128-64-dropout',
+    notebook: '002',
+    description: '128 relu, dropout 0.15, 64 relu, dropout 0.15, adam, early stopping',
+    hidden: [{ units: 128, dropout: 0.15 }, { units: 64, dropout: 0.15 }],
+    inputShape: [784],
+    optimizer: 'adam',
+    loss: 'categoricalCrossentropy',
+    epochs: 200,
+    batchSize: 128,
+    validation: 'test',
+    earlyStoppingPatience: 3,
+    data: 'mnist',
+    // The notebook refit model2 by mistake, so it has no figure for this model.
+    reported: null,
+  },
+  notebook003('baseline-32', [{ units: 32 }], 6, 0.9608),
+  notebook003('baseline-32-16', [{ units: 32 }, { units: 16 }], 6, 0.9604),
+  notebook003('baseline-512', [{ units: 512 }], 3, 0.9767),
+  notebook003('baseline-256', [{ units: 256 }], 3, 0.9729),
+  notebook003('baseline-512-256', [{ units: 512 }, { units: 256 }], 3, 0.9788),
+  notebook003('baseline-512-256-dropout', [{ units: 512, dropout: 0.5 }, { units: 256, dropout: 0.5 }], 20, 0.9808),
+  {
+    name: 'mlp-512-rmsprop',
+    notebook: '004',
+    description: '512 relu, rmsprop, 5 epochs',
+    hidden: [{ units: 512 }],
+    inputShape: [784],
+    optimizer: 'rmsprop',
+    loss: 'sparseCategoricalCrossentropy',
+    epochs: 5,
+    batchSize: 128,
+    validation: null,
+    earlyStoppingPatience: null,
+    data: 'mnist',
+    reported: { metric: 'test accuracy', accuracy: 0.978 },
+  },
+];
+
+export const DEFAULT_PRESET = 'mlp-256-dropout-128';
+
+export function findPreset(name: string): Preset {
+  const preset = PRESETS.find((candidate) => candidate.name === name);
+  if (!preset) throw new Error(`Unknown preset "${name}": allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
+  return preset;
+}
+
+/** The layers of an MLP: Flatten when the input is an image, hidden relu layers with their dropout, a softmax output. */
+export function buildMlp(
+  hidden: readonly HiddenLayer[],
+  options: { inputShape?: readonly number[]; activation?: 'relu' | 'sigmoid' | 'tanh'; classes?: number; seed?: number } = {},
+): Sequential {
+  const inputShape = options.inputShape ?? [784];
+  const layers: Layer[] = [];
+  if (inputShape.length > 1) layers.push(flatten({ inputShape }));
+  hidden.forEach((layer, index) => {
+    const first = index === 0 && inputShape.length === 1;
+    layers.push(dense({ units: layer.units, activation: options.activation ?? 'relu', ...(first ? { inputShape } : {}) }));
+    if (layer.dropout) layers.push(dropout({ rate: layer.dropout }));
+  });
+  layers.push(dense({ units: options.classes ?? 10, activation: 'softmax', ...(hidden.length === 0 && inputShape.length === 1 ? { inputShape } : {}) }));
+  return sequential(layers, { seed: options.seed });
+}
+
+/** The preset's model, compiled as its notebook compiled it. */
+export function buildPresetModel(preset: Preset, seed?: number): Sequential {
+  const model = buildMlp(preset.hidden, { inputShape: preset.inputShape, seed });
+  model.compile({ optimizer: preset.optimizer, loss: preset.loss, metrics: ['accuracy'] });
+  return model;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { adam, dense, dropout, flatten, loadModel, sequential, tensor } from '../../src/index.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/saving/safetensors.js';
+import { Random } from '../../src/random/rng.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'digitnet-saving-'));
+
+function trainedModel() {
+  const model = sequential(
+    [flatten({ inputShape: [4, 4] }), dense({ units: 8, activation: 'tanh' }), dropout({ rate: 0.1 }), dense({ units: 3, activation: 'softmax', name: 'out' })],
+    { seed: 11 },
+  );
+  model.compile({ optimizer: adam({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+function randomInput(count: number): ReturnType<typeof tensor> {
+  const random = new Random(2);
+  return tensor(Float32Array.from({ length: count * 16 }, () => random.nextFloat()), [count, 4, 4]);
+}
+
+test('save then load gives identical predictions, config and compile settings', async () => {
+  const model = trainedModel();
+  const x = randomInput(40);
+  await model.fit(x, Int32Array.from({ length: 40 }, (_, i) => i % 3), { epochs: 2, verbose: 0, seed: 1 });
+  const path = join(folder, 'model.safetensors');
+  model.save(path);
+  const loaded = loadModel(path);
+  assert.deepEqual(loaded.predict(x).data, model.predict(x).data);
+  assert.deepEqual(loaded.getConfig(), model.getConfig());
+  assert.deepEqual(loaded.getCompileConfig(), model.getCompileConfig());
+  assert.equal(loaded.summaryText(), model.summaryText());
+  assert.deepEqual(readdirSync(folder), ['model.safetensors'], 'no temporary file is left behind');
+});
+
+test('the file is safetensors: header length, JSON header with dtype, shape and offsets, then float32 data', () => {
+  const model = trainedModel();
+  const path = join(folder, 'layout.safetensors');
+  model.save(path);
+  const bytes = readFileSync(path);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength));
+  assert.deepEqual(header['dense/kernel'], { dtype: 'F32', shape: [16, 8], data_offsets: [0, 512] });
+  assert.deepEqual(header['out/bias'].shape, [3]);
+  assert.equal(header.__metadata__.format, 'digitnet.sequential');
+  assert.equal(bytes.readFloatLE(8 + headerLength), model.getWeights()[0]![0]);
+});
+
+test('a failed save leaves the existing model file untouched', () => {
+  const model = trainedModel();
+  const path = join(folder, 'keep.safetensors');
+  model.save(path);
+  const before = readFileSync(path);
+  assert.throws(() => model.save(join(folder, 'missing-folder', 'x.safetensors')), /ENOENT/);
+  assert.deepEqual(readFileSync(path), before);
+});
+
+function corrupt(name: string, mutate: (bytes: Buffer) => Buffer): string {
+  const path = join(folder, `${name}.safetensors`);
+  const good = join(folder, 'good.safetensors');
+  trainedModel().save(good);
+  writeFileSync(path, mutate(readFileSync(good)));
+  return path;
+}
+
+test('loading refuses missing, truncated and inconsistent files with a clear error', () => {
+  assert.throws(() => loadModel(join(folder, 'nope.safetensors')), /nope\.safetensors does not exist\./);
+  assert.throws(() => loadModel(corrupt('short', (bytes) => bytes.subarray(0, 5))), /shorter than the 8-byte header length/);
+  assert.throws(() => loadModel(corrupt('truncated', (bytes) => bytes.subarray(0, bytes.length - 4))), /tensor "out\/bias" spans bytes 640..652 outside the 648 data bytes/);
+  assert.throws(
+    () => loadModel(corrupt('huge-header', (bytes) => { const copy = Buffer.from(bytes); copy.writeBigUInt64LE(1n << 40n, 0); return copy; })),
+    /header claims \d+ bytes/,
+  );
+  assert.throws(() => loadModel(corrupt('not-json', (bytes) => { const copy = Buffer.from(bytes); copy.write('!', 8); return copy; })), /header is not JSON/);
+});
+
+test('loading refuses a wrong dtype, shape or offsets', () => {
+  const values = new Float32Array(6);
+  const encoded = encodeSafetensors([{ name: 'a', shape: [2, 3], values }], {});
+  const headerLength = Number(encoded.readBigUInt64LE(0));
+  const rewrite = (change: (header: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => void): Buffer => {
+    const header = JSON.parse(encoded.toString('utf8', 8, 8 + headerLength));
+    change(header);
+    const text = Buffer.from(JSON.stringify(header));
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.length));
+    return Buffer.concat([length, text, encoded.subarray(8 + headerLength)]);
+  };
+  assert.throws(() => decodeSafetensors(rewrite((h) => (h.a!.dtype = 'F16')), 'f.safetensors'), /tensor "a" has dtype "F16"; only F32 is supported/);
+  assert.throws(() => decodeSafetensors(rewrite((h) => (h.a!.shape = [2, 2])), 'f.safetensors'), /needs 16 bytes but spans 24/);
+  assert.throws(() => decodeSafetensors(rewrite((h) => (h.a!.data_offsets = [0, 48])), 'f.safetensors'), /outside the 24 data bytes/);
+  assert.throws(() => decodeSafetensors(rewrite((h) => (h.a!.shape = [-1, 3])), 'f.safetensors'), /list of non-negative integers/);
+  assert.equal(decodeSafetensors(encoded, 'ok').tensors[0]!.values.length, 6);
+});
+
+test('loading refuses a file whose model config is not ours or names an unknown layer', () => {
+  const other = join(folder, 'other.safetensors');
+  writeFileSync(other, encodeSafetensors([], { format: 'pytorch' }));
+  assert.throws(() => loadModel(other), /is not a digitnet model: its __metadata__\.format is "pytorch"/);
+  const evil = join(folder, 'evil.safetensors');
+  const config = JSON.stringify({ className: 'Sequential', config: { name: 'x', inputShape: [4], layers: [{ className: 'Lambda', config: { code: 'process.exit()' } }] } });
+  writeFileSync(evil, encodeSafetensors([], { format: 'digitnet.sequential', formatVersion: '1', model: config }));
+  assert.throws(() => loadModel(evil), /model config is invalid at config\.layers\.0\.className/);
+});
