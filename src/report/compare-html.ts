@@ -87,10 +87,11 @@ export async function buildCompareReport(
   const tableRows = rows.map((row) => {
     const cells = compareCells(row).map(escapeHtml);
     if (row.error !== undefined) {
-      return [cells[0]!, cells[1]!, `failed: ${escapeHtml(row.error)}`];
+      return [cells[0]!, `<code>${cells[1]!}</code>`, `failed: ${escapeHtml(row.error)}`];
     }
-    const source = row.reportedSource ? ` <span class="note">(${escapeHtml(row.reportedSource)})</span>` : '';
+    const source = row.reportedSource ? `<br><small class="note">${escapeHtml(row.reportedSource)}</small>` : '';
     cells[7] = cells[7]! + (row.reportedAccuracy !== undefined ? source : '');
+    cells[1] = `<code>${cells[1]}</code>`;
     cells[8] = `<span class="${deltaClass(row)}">${cells[8]}</span>`;
     return cells;
   });
@@ -112,7 +113,7 @@ export async function buildCompareReport(
       id: 'summary',
       title: 'Summary',
       body: `<div class="cards">
-${card('Models', `${succeeded.length} of ${rows.length} trained`)}
+${card('Models trained', `${succeeded.length} of ${rows.length}`)}
 ${card('Best test accuracy', best ? formatPercent(best.testAccuracy) : '–')}
 ${card('Best model', best ? escapeHtml(best.name) : '–', true)}
 ${card('Failed', String(failed))}

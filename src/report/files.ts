@@ -20,7 +20,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** Text safe to place in HTML content and attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  return text.replace(/[&<>"']/g, (character) => entities[character]!);
 }
 
 /** One CSV cell, quoted when it holds a comma, quote or line break. */

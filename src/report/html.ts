@@ -6,6 +6,7 @@ const styles = `
 :root { --ink: #1f2933; --muted: #5f6b7a; --line: #e3e7ec; --panel: #ffffff; --page: #f4f6f8; --accent: #2f6fb0; --bad: #c62828; --good: #2e7d32; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
+a { color: var(--accent); }
 body { margin: 0; background: var(--page); color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Helvetica, Arial, sans-serif; }
 header.top { background: #17324d; color: #fff; padding: 28px 24px 22px; }
 header.top .inner, main, nav.toc .inner { max-width: 1120px; margin: 0 auto; }
@@ -35,8 +36,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 tr.total td { font-weight: 600; border-top: 2px solid #c9d1da; }
 tr.failed td { color: var(--bad); }
 td.error { color: var(--bad); white-space: pre-wrap; }
+td code { white-space: nowrap; }
 td code, p code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-.bar { display: inline-block; height: 8px; border-radius: 4px; background: var(--accent); opacity: .55; margin-left: 8px; vertical-align: middle; }
 figure.chart { margin: 6px 0 0; }
 figure.chart img { display: block; max-width: 100%; height: auto; }
 figure.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
@@ -45,7 +46,7 @@ ul.files { columns: 2 220px; margin: 0; padding-left: 18px; }
 ul.files a { color: var(--accent); }
 .good { color: var(--good); } .bad { color: var(--bad); }
 footer { color: var(--muted); font-size: 13px; text-align: center; padding: 0 24px 32px; }
-@media (max-width: 640px) { main { padding: 12px 10px 32px; } section { padding: 14px 12px; } header.top h1 { font-size: 21px; } }
+@media (max-width: 640px) { nav.toc { position: static; } main { padding: 12px 10px 32px; } section { padding: 14px 12px; } header.top h1 { font-size: 21px; } }
 @media print { nav.toc { display: none; } section { break-inside: avoid; border: none; } body { background: #fff; } }
 `;
 

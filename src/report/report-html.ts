@@ -76,7 +76,8 @@ function checkTestResults(input: RunReportInput, classes: number): { count: numb
 function settingText(value: SettingValue): string {
   if (value === undefined) return '–';
   if (value === null) return 'none';
-  if (Array.isArray(value)) return value.join(', ');
+  if (Array.isArray(value)) return value.every((item) => typeof item !== 'object' || item === null) ? value.join(', ') : JSON.stringify(value);
+  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
@@ -221,12 +222,11 @@ ${card('Engine', escapeHtml(input.engine), true)}
     body: chartFigure(matrixChart, 'Rows are true labels, columns predicted labels; the diagonal counts correct predictions.'),
   });
 
-  const best = Math.max(...report.classes.map((scores) => scores.f1), 0);
   const scoreRow = (name: string, precision: number, recall: number, f1: number, support: number): string[] => [
     name,
     precision.toFixed(4),
     recall.toFixed(4),
-    `${f1.toFixed(4)}<span class="bar" style="width:${best > 0 ? Math.round((f1 / best) * 60) : 0}px"></span>`,
+    f1.toFixed(4),
     formatCount(support),
   ];
   const classRows = report.classes.map((scores) => scoreRow(String(scores.label), scores.precision, scores.recall, scores.f1, scores.support));

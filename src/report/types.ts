@@ -34,8 +34,15 @@ export interface ModelSummary {
   readonly nonTrainableParams: number;
 }
 
-/** A setting shown in the report's settings table. */
-export type SettingValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
+/** A setting shown in the report's settings table; lists show comma-separated, objects as JSON. */
+export type SettingValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly SettingValue[]
+  | { readonly [key: string]: SettingValue };
 
 /** Per-class scores as scikit-learn's classification_report computes them. */
 export interface ClassScores {

@@ -83,7 +83,7 @@ export function fakeRunInput(count = 300): RunReportInput {
   const train = mnistTestDigits(Math.min(count * 2, 2000)).labels;
   return {
     title: 'digitnet run report — notebook 001',
-    settings: { notebook: '001', hidden: [256, 128], dropout: 0.2, optimizer: 'adam', loss: 'sparse_categorical_crossentropy', epochs: 12, batchSize: 128, seed: 42, validation: 'test set', note: '<b>escaped</b> & fine' },
+    settings: { notebook: '001', hidden: [256, 128], dropout: 0.2, optimizer: 'adam', loss: 'sparse_categorical_crossentropy', epochs: 12, batchSize: 128, seed: 42, validation: 'test set', earlyStopping: { monitor: 'val_loss', patience: 3, restore_best_weights: true }, note: '<b>escaped</b> & fine' },
     modelSummary: fakeSummary,
     history: fakeHistory(),
     stoppedEpoch: 11,
