@@ -49,3 +49,32 @@ export type { Engine } from './engine/engine.js';
 
 export { buildMlp, buildPresetModel, DEFAULT_PRESET, findPreset, PRESETS } from './models/presets.js';
 export type { HiddenLayer, Preset } from './models/presets.js';
+
+export {
+  argmaxRows,
+  classDistribution,
+  classificationReport,
+  confusionMatrix,
+  mostConfidentMistakes,
+  formatClassificationReport,
+  formatCompareTable,
+  formatConfusionMatrix,
+  classDistributionSpec,
+  compareCurvesSpec,
+  confusionMatrixSpec,
+  digitGridSpec,
+  trainingCurvesSpec,
+  renderChart,
+  renderSvg,
+  svgToPng,
+  digitPng,
+  writeRunReport,
+  writeCompareReport,
+} from './report/index.js';
+export type {
+  ClassificationReport,
+  CompareRow,
+  CompareRun,
+  RunReportInput,
+  TrainingHistory,
+} from './report/index.js';
