@@ -1,22 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-
-/**
- * Writes a file so that readers see either the old content or the new, never half of it: the
- * data goes to a temporary file in the same folder (same file system), which is then renamed.
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
+export { writeFileAtomic } from '../io/atomic-file.js';
 
 /** Text safe to place in HTML content and attribute values. */
 export function escapeHtml(text: string): string {

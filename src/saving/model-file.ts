@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { deserializeLayer, LAYER_CLASS_NAMES } from '../layers/index.js';
 import { Sequential, type CompileConfig } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';
-import { encodeSafetensors, readSafetensors, writeFileAtomic } from './safetensors.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
+import { encodeSafetensors, readSafetensors } from './safetensors.js';
 
 const FORMAT = 'digitnet.sequential';
 const FORMAT_VERSION = '1';

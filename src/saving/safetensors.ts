@@ -1,5 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 
 /**
  * The safetensors layout (https://huggingface.co/docs/safetensors): an 8-byte little-endian header
@@ -104,27 +103,6 @@ export function decodeSafetensors(file: Buffer, source: string): SafetensorsFile
     return { name: range.name, shape: range.shape, values };
   });
   return { tensors, metadata };
-}
-
-/**
- * Writes through a temporary file in the same folder and renames it into place, so the path holds
- * either the old file or the complete new one, never half a file.
- */
-export function writeFileAtomic(path: string, contents: Buffer | string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const descriptor = openSync(temporary, 'w');
-    try {
-      writeFileSync(descriptor, contents);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 export function readSafetensors(path: string): SafetensorsFile {
