@@ -78,3 +78,31 @@ export type {
   RunReportInput,
   TrainingHistory,
 } from './report/index.js';
+
+export {
+  builtInComparison,
+  experimentReportInput,
+  experimentSettings,
+  hiddenLayersLabel,
+  loadComparisonFile,
+  parseComparison,
+  resolveExperiment,
+  runComparison,
+  runExperiment,
+  runResolvedExperiment,
+} from './experiments/index.js';
+export type {
+  ComparisonOptions,
+  ComparisonProgress,
+  ComparisonResult,
+  CustomExperimentConfig,
+  ExperimentConfig,
+  ExperimentResult,
+  LoadComparisonOptions,
+  PresetExperimentConfig,
+  ReportedFigure,
+  ResolvedExperiment,
+  RunExperimentOptions,
+} from './experiments/index.js';
+export { modelSummaryOf, reportInputFromModel, reportInputFromRun, testResultsOf, trainingHistoryOf } from './report/from-model.js';
+export type { RunReportSource } from './report/from-model.js';

@@ -1,0 +1,233 @@
+/**
+ * What one experiment trains: a preset of the seed notebooks by name, a preset with some
+ * settings changed, or a model described from scratch. Every form is plain JSON, so a
+ * comparison can be written as a file (`{ "runs": [ ... ] }`).
+ */
+import { z } from 'zod';
+import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
+import { PRESETS, type HiddenLayer, type Preset } from '../models/presets.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
+import { formatValue, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
+
+/** A model and its training described from scratch. */
+export interface CustomExperimentConfig {
+  name: string;
+  /** Hidden relu layers, each optionally followed by dropout; [] is plain softmax regression. */
+  hidden: readonly HiddenLayer[];
+  /** [784] (flat vectors, the default) or [28, 28] (the model starts with Flatten). */
+  inputShape?: readonly number[];
+  optimizer: OptimizerName;
+  /** The optimizer's Keras default when omitted. */
+  learningRate?: number;
+  /** Keras's snake_case spelling ('categorical_crossentropy') is accepted too. */
+  loss: LossName | string;
+  epochs: number;
+  /** 32, as Keras, when omitted. */
+  batchSize?: number;
+  /** 'test' validates on the test set after each epoch, a number is Keras's validationSplit; none when omitted. */
+  validation?: 'test' | number | null;
+  /** EarlyStopping(patience) on val_loss; none when omitted or null. */
+  earlyStoppingPatience?: number | null;
+  /** Puts back the best epoch's weights when early stopping ends training. */
+  restoreBest?: boolean;
+  /** 'combined' trains on all 70,000 images in OpenML order with a validation split, as notebook 000. */
+  data?: 'mnist' | 'combined';
+  /** Trains on the first `limit` images only. */
+  limit?: number;
+  seed?: number;
+}
+
+/** A preset with some of its settings changed, e.g. `{ "preset": "baseline-32", "epochs": 2 }`. */
+export interface PresetExperimentConfig extends Partial<Omit<CustomExperimentConfig, 'hidden' | 'inputShape'>> {
+  preset: string;
+}
+
+/** A preset's name, a preset with changes, or a custom model. */
+export type ExperimentConfig = string | PresetExperimentConfig | CustomExperimentConfig;
+
+/** The notebook's figure a run is measured against. */
+export interface ReportedFigure {
+  metric: 'test accuracy' | 'validation accuracy';
+  accuracy: number;
+  loss?: number;
+  /** e.g. "notebook 002". */
+  source: string;
+}
+
+/** An experiment with every setting decided. */
+export interface ResolvedExperiment {
+  name: string;
+  /** The preset it started from, if any. */
+  preset: string | null;
+  description: string;
+  hidden: HiddenLayer[];
+  inputShape: number[];
+  optimizer: OptimizerName;
+  learningRate: number | null;
+  loss: LossName;
+  epochs: number;
+  batchSize: number;
+  validation: 'test' | number | null;
+  earlyStoppingPatience: number | null;
+  restoreBest: boolean;
+  data: 'mnist' | 'combined';
+  limit: number | null;
+  seed: number | null;
+  reported: ReportedFigure | null;
+}
+
+const NAME = 'must be a non-empty string';
+const name = z.string(NAME).trim().min(1, NAME);
+const hiddenLayer = z.strictObject({
+  units: positiveInteger,
+  dropout: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
+});
+const VALIDATION = 'must be "test", a fraction in (0, 1) or null';
+const validation = z.union(
+  [z.literal('test'), z.number(VALIDATION).gt(0, VALIDATION).lt(1, VALIDATION), z.null()],
+  VALIDATION,
+);
+const PATIENCE = 'must be a non-negative integer or null';
+const patience = z.union([z.number(PATIENCE).int(PATIENCE).min(0, PATIENCE), z.null()], PATIENCE);
+const SEED = 'must be an integer in 0..4294967295';
+const seed = z.number(SEED).int(SEED).min(0, SEED).max(0xffffffff, SEED);
+const INPUT_SHAPE = 'must be [784] or [28, 28]';
+const inputShape = z
+  .array(positiveInteger, INPUT_SHAPE)
+  .refine((dims) => (dims.length === 1 && dims[0] === 784) || (dims.length === 2 && dims[0] === 28 && dims[1] === 28), INPUT_SHAPE);
+const LOSS = `must be one of ${LOSS_NAMES.join(', ')}`;
+const loss = z.string(LOSS).refine((value) => {
+  try {
+    parseLoss(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, LOSS);
+
+// Shared by both object forms; optional here, required fields are added per form.
+const settings = {
+  name: name.optional(),
+  optimizer: z.enum(OPTIMIZER_NAMES as [OptimizerName, ...OptimizerName[]]).optional(),
+  learningRate: positiveNumber.optional(),
+  loss: loss.optional(),
+  epochs: positiveInteger.optional(),
+  batchSize: positiveInteger.optional(),
+  validation: validation.optional(),
+  earlyStoppingPatience: patience.optional(),
+  restoreBest: z.boolean('must be true or false').optional(),
+  data: z.enum(['mnist', 'combined']).optional(),
+  limit: positiveInteger.optional(),
+  seed: seed.optional(),
+};
+
+const presetSchema = z.strictObject({ preset: z.string(NAME), ...settings });
+const customSchema = z.strictObject({
+  ...settings,
+  name,
+  hidden: z.array(hiddenLayer, 'must be an array of { units, dropout? } layers'),
+  inputShape: inputShape.optional(),
+  optimizer: settings.optimizer.unwrap(),
+  loss,
+  epochs: positiveInteger,
+});
+
+/** "512-d0.2-512-d0.2" for 512 relu, dropout 0.2, twice; "(none)" without hidden layers. */
+export function hiddenLayersLabel(hidden: readonly HiddenLayer[]): string {
+  if (hidden.length === 0) return '(none)';
+  return hidden.map((layer) => `${layer.units}${layer.dropout ? `-d${layer.dropout}` : ''}`).join('-');
+}
+
+function reportedOf(preset: Preset): ReportedFigure | null {
+  if (!preset.reported) return null;
+  return {
+    metric: preset.reported.metric,
+    accuracy: preset.reported.accuracy,
+    ...(preset.reported.loss !== undefined ? { loss: preset.reported.loss } : {}),
+    source: `notebook ${preset.notebook}${preset.reported.metric === 'validation accuracy' ? ' (validation accuracy)' : ''}`,
+  };
+}
+
+/**
+ * Checks one configuration and fills in every default. `context` starts the error message,
+ * e.g. `compare.json: run 3 ("wide")`, so a bad field is named with where it sits.
+ */
+export function resolveExperiment(config: unknown, context = 'experiment'): ResolvedExperiment {
+  if (typeof config === 'string') return fromPreset(findPresetIn(config, context), {}, context);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new Error(`${context}: must be a preset name or an object with "preset" or "name" and "hidden"; got ${formatValue(config)}.`);
+  }
+  if ('preset' in config) {
+    const parsed = parseOptions(presetSchema, config, context);
+    return fromPreset(findPresetIn(parsed.preset, context), parsed, context);
+  }
+  const parsed = parseOptions(customSchema, config, context);
+  const resolved: ResolvedExperiment = {
+    name: parsed.name,
+    preset: null,
+    description: `${hiddenLayersLabel(parsed.hidden)} relu, ${parsed.optimizer}`,
+    hidden: parsed.hidden.map((layer) => ({ ...layer })),
+    inputShape: [...(parsed.inputShape ?? [784])],
+    optimizer: parsed.optimizer,
+    learningRate: parsed.learningRate ?? null,
+    loss: parseLoss(parsed.loss),
+    epochs: parsed.epochs,
+    batchSize: parsed.batchSize ?? 32,
+    validation: parsed.validation ?? null,
+    earlyStoppingPatience: parsed.earlyStoppingPatience ?? null,
+    restoreBest: parsed.restoreBest ?? false,
+    data: parsed.data ?? 'mnist',
+    limit: parsed.limit ?? null,
+    seed: parsed.seed ?? null,
+    reported: null,
+  };
+  return checkConsistent(resolved, context);
+}
+
+function findPresetIn(presetName: string, context: string): Preset {
+  const preset = PRESETS.find((candidate) => candidate.name === presetName);
+  if (!preset) {
+    throw new Error(`${context}: unknown preset ${formatValue(presetName)}; allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
+  }
+  return preset;
+}
+
+function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>>, context: string): ResolvedExperiment {
+  const resolved: ResolvedExperiment = {
+    name: given.name ?? preset.name,
+    preset: preset.name,
+    description: preset.description,
+    hidden: preset.hidden.map((layer) => ({ ...layer })),
+    inputShape: [...preset.inputShape],
+    optimizer: given.optimizer ?? preset.optimizer,
+    learningRate: given.learningRate ?? null,
+    loss: given.loss !== undefined ? parseLoss(given.loss) : preset.loss,
+    epochs: given.epochs ?? preset.epochs,
+    batchSize: given.batchSize ?? preset.batchSize,
+    validation: given.validation !== undefined ? given.validation : preset.validation,
+    earlyStoppingPatience: given.earlyStoppingPatience !== undefined ? given.earlyStoppingPatience : preset.earlyStoppingPatience,
+    restoreBest: given.restoreBest ?? false,
+    data: given.data ?? preset.data,
+    limit: given.limit ?? null,
+    seed: given.seed ?? null,
+    reported: reportedOf(preset),
+  };
+  return checkConsistent(resolved, context);
+}
+
+/** Settings that are each fine alone but not together. */
+function checkConsistent(experiment: ResolvedExperiment, context: string): ResolvedExperiment {
+  if (experiment.data === 'combined' && experiment.validation === 'test') {
+    throw new Error(`${context}: validation "test" needs a test set, which data "combined" (all 70,000 images) does not have; use a fraction such as 0.25.`);
+  }
+  if (experiment.data === 'combined' && experiment.validation === null) {
+    throw new Error(`${context}: data "combined" has no test set, so it needs validation to be a fraction such as 0.25 to measure the model.`);
+  }
+  if (experiment.earlyStoppingPatience !== null && experiment.validation === null) {
+    throw new Error(`${context}: earlyStoppingPatience ${experiment.earlyStoppingPatience} watches val_loss, which needs validation ("test" or a fraction).`);
+  }
+  if (experiment.restoreBest && experiment.earlyStoppingPatience === null) {
+    throw new Error(`${context}: restoreBest only applies with early stopping; set earlyStoppingPatience too.`);
+  }
+  return experiment;
+}

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadComparisonFile, runComparison, type ComparisonProgress } from '../../src/experiments/compare.js';
+import type { CompareRow } from '../../src/report/types.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'digitnet-compare-'));
+
+function writtenRows(out: string): CompareRow[] {
+  return (JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as { rows: CompareRow[] }).rows;
+}
+
+test('a failing run gets an error row, the next still runs, and the report is rewritten after each run', async () => {
+  const file = join(folder, 'runs.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      runs: [
+        { preset: 'baseline-32', epochs: 2 },
+        { name: 'odd', hidden: [{ units: 8 }], optimizer: 'adamw', loss: 'categoricalCrossentropy', epochs: 1 },
+        { name: 'small', hidden: [{ units: 20 }], optimizer: 'adam', loss: 'categoricalCrossentropy', epochs: 1, batchSize: 64, validation: 'test' },
+      ],
+    }),
+  );
+  const configs = loadComparisonFile(file, { lenient: true });
+  const out = join(folder, 'report');
+  const events: ComparisonProgress[] = [];
+  const rowsOnDiskAtStart: number[] = [];
+  const result = await runComparison(configs, {
+    out,
+    limit: 1000,
+    seed: 5,
+    onProgress: (event) => {
+      events.push(event);
+      if (event.kind === 'start' || event.kind === 'failed') rowsOnDiskAtStart.push(existsSync(join(out, 'compare.json')) ? writtenRows(out).length : 0);
+    },
+  });
+
+  assert.equal(result.aborted, false);
+  assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'odd', 'small']);
+  assert.match(result.rows[1]!.error!, /run 2 \("odd"\): optimizer must be one of "adam", "rmsprop", "sgd"; got "adamw"\./);
+  assert.equal(result.rows[0]!.epochsRun, 2);
+  assert.equal(result.rows[0]!.reportedAccuracy, 0.9608);
+  assert.equal(result.rows[0]!.reportedSource, 'notebook 003');
+  assert.equal(result.rows[2]!.parameters, 784 * 20 + 20 + 20 * 10 + 10);
+  assert.ok(result.rows[2]!.testAccuracy! > 0.3);
+  assert.equal(result.rows[2]!.reportedAccuracy, undefined);
+  assert.deepEqual(result.runs.map((run) => run.name), ['baseline-32', 'small']);
+
+  // Before each run starts, the rows of every earlier run are already on disk.
+  assert.deepEqual(rowsOnDiskAtStart, [0, 1, 2]);
+  assert.deepEqual(writtenRows(out).map((row) => row.name), ['baseline-32', 'odd', 'small']);
+  for (const name of ['compare.html', 'compare.csv', 'compare-curves.png', 'compare-curves.svg']) assert.ok(existsSync(join(out, name)), name);
+  assert.match(readFileSync(join(out, 'compare.html'), 'utf8'), /adamw/);
+
+  const messages = events.map((event) => event.message);
+  assert.ok(messages.includes('run 1/3 baseline-32 · starting'), messages.join('\n'));
+  assert.ok(messages.some((message) => /^run 1\/3 baseline-32 · epoch 2\/2 · val_acc \d+\.\d\d% · ETA /.test(message)), messages.join('\n'));
+  assert.ok(messages.some((message) => /^run 2\/3 odd · failed: /.test(message)));
+  assert.ok(messages.some((message) => /^run 3\/3 small · done in .* · accuracy \d+\.\d\d%/.test(message)));
+});
+
+test('aborting keeps the finished rows and leaves out the interrupted run', async () => {
+  const controller = new AbortController();
+  const out = join(folder, 'aborted');
+  const result = await runComparison([{ preset: 'baseline-32', epochs: 1 }, { preset: 'mlp-50-25-rmsprop', epochs: 3 }, 'baseline-256'], {
+    out,
+    limit: 500,
+    seed: 1,
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.kind === 'epoch' && event.run === 2) controller.abort();
+    },
+  });
+  assert.equal(result.aborted, true);
+  assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32']);
+  assert.deepEqual(writtenRows(out).map((row) => row.name), ['baseline-32']);
+});
+
+test('runComparison needs configurations, and repeated names are told apart', async () => {
+  await assert.rejects(runComparison([]), /needs at least one configuration/);
+  const result = await runComparison([{ preset: 'baseline-32', epochs: 1 }, { preset: 'baseline-32', epochs: 1 }], { limit: 300, onProgress: () => {} });
+  assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'baseline-32 (2)']);
+  assert.equal(result.report, undefined);
+});

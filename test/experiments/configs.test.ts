@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtInComparison, loadComparisonFile } from '../../src/experiments/compare.js';
+import { resolveExperiment } from '../../src/experiments/configs.js';
+import { PRESETS } from '../../src/models/presets.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'digitnet-configs-'));
+
+function comparisonFile(name: string, content: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+test('a preset name resolves to its notebook settings and reported figure', () => {
+  const experiment = resolveExperiment('mlp-512-512-dropout');
+  assert.equal(experiment.preset, 'mlp-512-512-dropout');
+  assert.deepEqual(experiment.hidden, [{ units: 512, dropout: 0.2 }, { units: 512, dropout: 0.2 }]);
+  assert.equal(experiment.optimizer, 'adam');
+  assert.equal(experiment.epochs, 200);
+  assert.equal(experiment.batchSize, 128);
+  assert.equal(experiment.validation, 'test');
+  assert.equal(experiment.earlyStoppingPatience, 3);
+  assert.deepEqual(experiment.reported, { metric: 'test accuracy', accuracy: 0.9805, loss: 0.073, source: 'notebook 002' });
+});
+
+test('a preset with changes keeps the rest of the preset', () => {
+  const experiment = resolveExperiment({ preset: 'baseline-32', epochs: 2, name: 'quick', learningRate: 0.01 });
+  assert.equal(experiment.name, 'quick');
+  assert.equal(experiment.epochs, 2);
+  assert.equal(experiment.learningRate, 0.01);
+  assert.equal(experiment.optimizer, 'rmsprop');
+  assert.equal(experiment.validation, 0.15);
+});
+
+test('a custom config gets Keras defaults and accepts snake_case losses', () => {
+  const experiment = resolveExperiment({ name: 'wide', hidden: [{ units: 64 }], optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', epochs: 1 });
+  assert.equal(experiment.loss, 'sparseCategoricalCrossentropy');
+  assert.equal(experiment.batchSize, 32);
+  assert.equal(experiment.validation, null);
+  assert.deepEqual(experiment.inputShape, [784]);
+  assert.equal(experiment.data, 'mnist');
+  assert.equal(experiment.reported, null);
+});
+
+test('bad configs are named with the field and the value', () => {
+  assert.throws(() => resolveExperiment('mlp-9000'), /unknown preset "mlp-9000"; allowed are .*baseline-32/);
+  assert.throws(
+    () => resolveExperiment({ name: 'x', hidden: [{ units: 0 }], optimizer: 'adam', loss: 'categoricalCrossentropy', epochs: 1 }),
+    /hidden\.0\.units must be a positive integer; got 0\./,
+  );
+  assert.throws(() => resolveExperiment({ name: 'x', hidden: [], optimizer: 'adam', loss: 'hinge', epochs: 1 }), /loss must be one of categoricalCrossentropy/);
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', validation: 1.5 }), /validation must be "test", a fraction in \(0, 1\) or null/);
+  assert.throws(() => resolveExperiment({ preset: 'mlp-50-50', validation: 'test' }), /needs a test set, which data "combined"/);
+  assert.throws(() => resolveExperiment({ preset: 'mlp-512-rmsprop', earlyStoppingPatience: 2 }), /watches val_loss, which needs validation/);
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', epoch: 3 }), /unknown option "epoch"/);
+  assert.throws(() => resolveExperiment(42), /must be a preset name or an object/);
+});
+
+test('the built-in comparison has every preset, notebook 000 trained on 20% and on 75%', () => {
+  const configs = builtInComparison();
+  assert.deepEqual(configs, PRESETS.map((preset) => preset.name));
+  const shares = configs.map((config) => resolveExperiment(config)).filter((experiment) => experiment.data === 'combined').map((experiment) => experiment.validation);
+  assert.deepEqual(shares, [0.8, 0.25, 0.8, 0.25]);
+});
+
+test('loadComparisonFile reads preset names, presets with changes and custom runs', () => {
+  const path = comparisonFile(
+    'good.json',
+    JSON.stringify({
+      runs: ['baseline-32', { preset: 'baseline-512', epochs: 1 }, { name: 'tiny', hidden: [{ units: 16, dropout: 0.1 }], optimizer: 'adam', loss: 'categorical_crossentropy', epochs: 2 }],
+    }),
+  );
+  const runs = loadComparisonFile(path);
+  assert.equal(runs.length, 3);
+  assert.equal(resolveExperiment(runs[2]).name, 'tiny');
+});
+
+test('loadComparisonFile names the file, the run and the field that is wrong', () => {
+  assert.throws(() => loadComparisonFile(join(folder, 'missing.json')), /Comparison file .*missing\.json not found\./);
+  assert.throws(() => loadComparisonFile(comparisonFile('broken.json', '{ "runs": [ ')), /broken\.json is not valid JSON: /);
+  assert.throws(() => loadComparisonFile(comparisonFile('array.json', '[]')), /array\.json must hold an object like \{ "runs": \[ \.\.\. \] \}; got \[\]\./);
+  assert.throws(() => loadComparisonFile(comparisonFile('empty.json', '{ "runs": [] }')), /empty\.json needs "runs": a non-empty array/);
+  assert.throws(() => loadComparisonFile(comparisonFile('key.json', '{ "runs": ["baseline-32"], "limit": 5 }')), /key\.json has unknown key "limit"; allowed is "runs"\./);
+  const badOptimizer = comparisonFile(
+    'optimizer.json',
+    JSON.stringify({ runs: ['baseline-32', { name: 'odd', hidden: [{ units: 8 }], optimizer: 'adamw', loss: 'categoricalCrossentropy', epochs: 1 }] }),
+  );
+  assert.throws(() => loadComparisonFile(badOptimizer), /optimizer\.json: run 2 \("odd"\): optimizer must be one of "adam", "rmsprop", "sgd"; got "adamw"\./);
+  // Lenient loading keeps the bad run for runComparison to report in its row.
+  assert.equal(loadComparisonFile(badOptimizer, { lenient: true }).length, 2);
+  const twice = comparisonFile('twice.json', JSON.stringify({ runs: ['baseline-32', 'baseline-32'] }));
+  assert.throws(() => loadComparisonFile(twice), /two runs are named "baseline-32"/);
+  const several = comparisonFile('several.json', JSON.stringify({ runs: ['nope', { preset: 'baseline-32', epochs: 0 }] }));
+  assert.throws(() => loadComparisonFile(several), /run 1 \("nope"\): unknown preset "nope".* \(1 more run has problems too\)\.$/);
+});
