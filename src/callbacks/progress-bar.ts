@@ -53,7 +53,8 @@ export class ProgressBar implements Callback {
     if (this.params.verbose === 2) {
       this.stream.write(`${this.counter(steps)} - ${timing}${formatLogs(logs)}\n`);
     } else {
-      this.stream.write(`${prefix}${this.counter(steps)} ${bar(steps, steps)} - ${timing}${formatLogs(logs)}\x1b[K\n`);
+      const eraseRestOfLine = this.drewLive ? '\x1b[K' : '';
+      this.stream.write(`${prefix}${this.counter(steps)} ${bar(steps, steps)} - ${timing}${formatLogs(logs)}${eraseRestOfLine}\n`);
     }
   }
 

@@ -301,12 +301,13 @@ export class Sequential implements CallbackModel {
     this.stopTraining = false;
     let lastLogs: Logs = {};
     for (const callback of callbacks) await callback.onTrainBegin?.(lastLogs);
+    // Kept across epochs, so that even epochs shorter than the interval let Ctrl-C through.
+    let lastYield = performance.now();
     for (let epoch = parsed.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
       for (const callback of callbacks) await callback.onEpochBegin?.(epoch, {});
       if (parsed.shuffle ?? true) random.shuffle(indices);
       workspace.stats.fill(0);
       let seen = 0;
-      let lastYield = performance.now();
       for (let batch = 0, start = 0; start < trainCount; batch++, start += batchSize) {
         const rows = Math.min(batchSize, trainCount - start);
         this.trainStep(workspace, plan, features, targets, indices, start, rows, random, optimizer, weights);

@@ -1,0 +1,431 @@
+/**
+ * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
+ * option given overriding the preset's value.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Callback } from '../../callbacks/callback.js';
+import { EarlyStopping } from '../../callbacks/early-stopping.js';
+import { takeFirst, toCategorical } from '../../data/transforms.js';
+import type { ImageSet, Tensor } from '../../data/tensor.js';
+import { describeEngine, getEngine } from '../../engine/select.js';
+import { isCrossentropy, parseLoss, takesLabels, type LossName } from '../../losses/losses.js';
+import { buildMlp, DEFAULT_PRESET, findPreset, type HiddenLayer } from '../../models/presets.js';
+import type { Sequential } from '../../models/sequential.js';
+import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
+import { setRandomSeed } from '../../random/seed.js';
+import { DATA_HELP, describeDataSource, imagesFor, loadData, parseDataSource, type DataSource } from '../data.js';
+import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { formatPresetList, reportedFigure } from '../presets.js';
+import { formatCount, formatPercent, print } from '../table.js';
+import * as values from '../values.js';
+
+export const HIDDEN_ACTIVATIONS = ['relu', 'sigmoid', 'tanh'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+
+/** The options as commander hands them over (strings), or typed values from code. */
+export interface TrainOptions {
+  preset?: string;
+  layers?: string;
+  dropout?: values.OptionValue;
+  activation?: string;
+  optimizer?: string;
+  lr?: values.OptionValue;
+  loss?: string;
+  epochs?: values.OptionValue;
+  batchSize?: values.OptionValue;
+  validationSplit?: values.OptionValue;
+  validateOnTest?: boolean;
+  earlyStopping?: values.OptionValue;
+  restoreBest?: boolean;
+  seed?: values.OptionValue;
+  limit?: values.OptionValue;
+  data?: string;
+  save?: string;
+  json?: string;
+  quiet?: boolean;
+  verbose?: values.OptionValue;
+}
+
+/** What each epoch is validated on. */
+export type ValidationPlan = { kind: 'test' } | { kind: 'split'; fraction: number } | { kind: 'none' };
+
+export interface TrainConfig {
+  preset: string;
+  notebook: string;
+  hidden: HiddenLayer[];
+  /** [28, 28] when the model starts with Flatten, [784] when it takes flat vectors. */
+  inputShape: number[];
+  activation: HiddenActivation;
+  optimizer: OptimizerName;
+  /** null keeps the optimizer's Keras default. */
+  learningRate: number | null;
+  loss: LossName;
+  epochs: number;
+  batchSize: number;
+  validation: ValidationPlan;
+  /** Where the final loss and accuracy come from: the test set, or the validation split when there is none. */
+  evaluateOn: 'test' | 'validation';
+  earlyStopping: { patience: number; restoreBest: boolean } | null;
+  seed: number | null;
+  limit: number | null;
+  data: DataSource;
+  save: string | null;
+  json: string | null;
+  verbose: 0 | 1 | 2;
+  /** The options that changed the preset's model or training. */
+  overrides: string[];
+  /** Things the user should be told before training (e.g. that a CSV has no test set). */
+  notes: string[];
+}
+
+/** Validation split used for a CSV file when neither the options nor the preset give one. */
+export const DEFAULT_CSV_SPLIT = 0.1;
+
+function parseLayers(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.length === 0 || parts.some((part) => !/^\d+$/.test(part) || Number(part) <= 0)) {
+    throw new Error(`--layers ${JSON.stringify(text)} is invalid: give the hidden layer sizes as positive whole numbers separated by commas, e.g. 512,512.`);
+  }
+  return parts.map(Number);
+}
+
+/**
+ * Turns train's options into a complete configuration: the preset's settings with every given
+ * option applied, each value checked. Pure: reads no files, so tests call it directly.
+ */
+export function resolveTrainConfig(options: TrainOptions): TrainConfig {
+  const preset = findPreset(options.preset ?? DEFAULT_PRESET);
+  const overrides: string[] = [];
+  const notes: string[] = [];
+  const given = (name: keyof TrainOptions): boolean => options[name] !== undefined && options[name] !== false;
+  const override = <T>(name: keyof TrainOptions, presetValue: T, parse: () => T): T => {
+    if (!given(name)) return presetValue;
+    overrides.push(name);
+    return parse();
+  };
+
+  const dropout = options.dropout !== undefined ? values.rate(options.dropout, '--dropout', 'dropout rate') : undefined;
+  let hidden: HiddenLayer[];
+  if (options.layers !== undefined) {
+    overrides.push('layers');
+    hidden = parseLayers(options.layers).map((units) => (dropout ? { units, dropout } : { units }));
+  } else {
+    // --dropout alone replaces the preset's dropout with one after every hidden layer.
+    hidden = preset.hidden.map((layer) => {
+      const rate = dropout ?? layer.dropout;
+      return rate ? { units: layer.units, dropout: rate } : { units: layer.units };
+    });
+  }
+  if (dropout !== undefined) overrides.push('dropout');
+
+  const activation = override<HiddenActivation>('activation', 'relu', () =>
+    values.oneOf(options.activation!, HIDDEN_ACTIVATIONS, '--activation', 'hidden-layer activation'),
+  );
+  const optimizer = override<OptimizerName>('optimizer', preset.optimizer, () =>
+    values.oneOf(options.optimizer!, OPTIMIZER_NAMES, '--optimizer', 'optimizer'),
+  );
+  const learningRate = override<number | null>('lr', null, () => values.positiveNumber(options.lr!, '--lr', 'learning rate'));
+  const loss = override<LossName>('loss', preset.loss, () => {
+    try {
+      return parseLoss(options.loss!);
+    } catch (error) {
+      throw new Error(`--loss ${JSON.stringify(options.loss)} is not a known loss: ${(error as Error).message.replace(/^[^:]*: /, '')}`);
+    }
+  });
+  const epochs = override('epochs', preset.epochs, () => values.positiveInteger(options.epochs!, '--epochs', 'number of epochs'));
+  const batchSize = override('batchSize', preset.batchSize, () => values.positiveInteger(options.batchSize!, '--batch-size', 'batch size'));
+  const seed = options.seed !== undefined ? values.seed(options.seed, '--seed') : null;
+  const limit = options.limit !== undefined ? values.positiveInteger(options.limit, '--limit', 'number of training images') : null;
+
+  let verbose: 0 | 1 | 2 = 1;
+  if (options.verbose !== undefined) {
+    if (options.quiet) throw new Error('--quiet and --verbose contradict each other: give one of them.');
+    const level = String(options.verbose).trim();
+    if (level !== '0' && level !== '1' && level !== '2') {
+      throw new Error(`--verbose ${JSON.stringify(String(options.verbose))} is invalid: use 0 (silent), 1 (progress bar) or 2 (one line per epoch).`);
+    }
+    verbose = Number(level) as 0 | 1 | 2;
+  } else if (options.quiet) {
+    verbose = 0;
+  }
+
+  // Notebook 000 trained on all 70,000 images; asking for other data replaces that.
+  let data = parseDataSource(options.data);
+  if (options.data === undefined && preset.data === 'combined') data = { kind: 'combined' };
+  const split = options.validationSplit !== undefined
+    ? values.openFraction(options.validationSplit, '--validation-split', 'validation split')
+    : undefined;
+  if (split !== undefined && options.validateOnTest) {
+    throw new Error('--validation-split and --validate-on-test contradict each other: give one of them.');
+  }
+  let validation: ValidationPlan;
+  let evaluateOn: 'test' | 'validation' = 'test';
+  if (data.kind === 'csv' || data.kind === 'combined') {
+    const what = data.kind === 'csv' ? `${basename(data.path)} has no test set` : `Preset ${preset.name} trains on all 70,000 MNIST images, so there is no test set`;
+    if (options.validateOnTest) throw new Error(`--validate-on-test is not possible: ${what.replace(/^Preset/, 'preset')}; use --validation-split F instead.`);
+    const fraction = split ?? (typeof preset.validation === 'number' ? preset.validation : DEFAULT_CSV_SPLIT);
+    validation = { kind: 'split', fraction };
+    evaluateOn = 'validation';
+    notes.push(`${what}: the final loss and accuracy are on the last ${formatPercent(fraction, 0)} held out for validation.`);
+  } else if (split !== undefined) {
+    validation = { kind: 'split', fraction: split };
+  } else if (options.validateOnTest) {
+    validation = { kind: 'test' };
+  } else if (preset.validation === 'test') {
+    validation = { kind: 'test' };
+  } else if (typeof preset.validation === 'number') {
+    validation = { kind: 'split', fraction: preset.validation };
+  } else {
+    validation = { kind: 'none' };
+  }
+  if (split !== undefined) overrides.push('validationSplit');
+  if (options.validateOnTest) overrides.push('validateOnTest');
+
+  const patience = override<number | null>('earlyStopping', preset.earlyStoppingPatience, () =>
+    values.nonNegativeInteger(options.earlyStopping!, '--early-stopping', 'patience (epochs without improvement)'),
+  );
+  if (options.restoreBest && patience === null) {
+    throw new Error(`--restore-best only applies with early stopping: add --early-stopping PATIENCE (preset ${preset.name} does not stop early).`);
+  }
+  if (patience !== null && validation.kind === 'none') {
+    throw new Error('--early-stopping watches the validation loss, but nothing is validated: add --validation-split F or --validate-on-test.');
+  }
+  if (options.restoreBest) overrides.push('restoreBest');
+  if (options.limit !== undefined) overrides.push('limit');
+  if (options.data !== undefined) overrides.push('data');
+
+  return {
+    preset: preset.name,
+    notebook: preset.notebook,
+    hidden,
+    inputShape: [...preset.inputShape],
+    activation,
+    optimizer,
+    learningRate,
+    loss,
+    epochs,
+    batchSize,
+    validation,
+    evaluateOn,
+    earlyStopping: patience === null ? null : { patience, restoreBest: options.restoreBest ?? false },
+    seed,
+    limit,
+    data,
+    save: options.save ?? null,
+    json: options.json ?? null,
+    verbose,
+    overrides,
+    notes,
+  };
+}
+
+/** The figures `--json` writes. */
+export interface TrainResult {
+  config: TrainConfig;
+  engine: string;
+  params: number;
+  /** Epochs actually run (fewer than asked when early stopping ends training). */
+  epochs: number;
+  fitSeconds: number;
+  history: { loss: number[]; accuracy: number[]; val_loss?: number[]; val_accuracy?: number[] };
+  /** On the test set, or the validation split when the data has none (see evaluatedOn). */
+  test: { loss: number; accuracy: number };
+  evaluatedOn: 'test set' | 'validation split';
+  trainSamples: number;
+  savedTo: string | null;
+}
+
+function checkWritable(path: string, option: string): void {
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new Error(`${option} ${path} cannot be written: the folder ${folder} does not exist.`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${option} ${path} is a folder; give a file name.`);
+}
+
+function targetsFor(set: ImageSet, loss: LossName): Uint8Array | Tensor {
+  return takesLabels(loss) ? set.labels : toCategorical(set.labels);
+}
+
+function describeValidation(config: TrainConfig, testCount: number): string {
+  switch (config.validation.kind) {
+    case 'test':
+      return `validating on the ${formatCount(testCount)} test images each epoch`;
+    case 'split':
+      return `holding out the last ${formatPercent(config.validation.fraction, 0)} for validation`;
+    case 'none':
+      return 'without validation';
+  }
+}
+
+function layerText(config: TrainConfig): string {
+  return config.hidden.map((layer) => `${layer.units}${layer.dropout ? ` (dropout ${layer.dropout})` : ''}`).join(', ') || 'none';
+}
+
+/** Runs the training the config describes, printing as it goes. */
+export async function runTrain(config: TrainConfig): Promise<TrainResult> {
+  if (config.save) checkWritable(config.save, '--save');
+  if (config.json) checkWritable(config.json, '--json');
+  const engine = getEngine();
+  const engineText = describeEngine(engine);
+  const talk = config.verbose > 0;
+  if (talk) print(`Engine: ${engineText}`);
+
+  const loaded = loadData(config.data);
+  if (loaded.train.labels.length === 0) {
+    throw new Error(`${describeDataSource(config.data)} has no labels: training needs a label column (label,pixel0,...,pixel783).`);
+  }
+  const train = config.limit !== null ? takeFirst(loaded.train, config.limit) : loaded.train;
+  const test = loaded.test;
+  // The model follows the data's image size; the preset only decides Flatten or flat vectors.
+  const inputShape = config.inputShape.length > 1 ? [train.rows, train.cols] : [train.rows * train.cols];
+
+  if (config.seed !== null) setRandomSeed(config.seed);
+  const model: Sequential = buildMlp(config.hidden, { inputShape, activation: config.activation, seed: config.seed ?? undefined });
+  const optimizer = createOptimizer(config.optimizer, config.learningRate !== null ? { learningRate: config.learningRate } : {});
+  model.compile({ optimizer, loss: config.loss, metrics: ['accuracy'] });
+  if (!isCrossentropy(config.loss) && talk) print('Note: meanSquaredError on softmax outputs trains slowly; the notebooks used cross-entropy.');
+
+  const x = imagesFor(train, inputShape);
+  const y = targetsFor(train, config.loss);
+  const validationData: readonly [Tensor, Uint8Array | Tensor] | undefined =
+    config.validation.kind === 'test' && test ? [imagesFor(test, inputShape), targetsFor(test, config.loss)] : undefined;
+  if (config.validation.kind === 'test' && !test) throw new Error(`${loaded.name} has no test set to validate on: use --validation-split F.`);
+  const splitAt = config.validation.kind === 'split' ? Math.floor(train.count * (1 - config.validation.fraction)) : train.count;
+  if (config.validation.kind === 'split' && (splitAt === 0 || splitAt === train.count)) {
+    throw new Error(`A validation split of ${config.validation.fraction} of ${train.count} images leaves no training or no validation images: use more images or another split.`);
+  }
+
+  if (talk) {
+    const limited = config.limit !== null && config.limit < loaded.train.count ? ` (the first ${formatCount(train.count)} of ${formatCount(loaded.train.count)})` : '';
+    print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, test?.count ?? 0)}.`);
+    for (const note of config.notes) print(`Note: ${note}`);
+    print(
+      `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
+        `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
+        `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${config.epochs} epochs, batch ${config.batchSize}.`,
+    );
+    print(model.summaryText());
+  }
+
+  const callbacks: Callback[] = [];
+  let stopper: EarlyStopping | undefined;
+  if (config.earlyStopping) {
+    stopper = new EarlyStopping({ monitor: 'val_loss', patience: config.earlyStopping.patience, restoreBestWeights: config.earlyStopping.restoreBest });
+    callbacks.push(stopper);
+  }
+
+  // Ctrl-C: the first asks fit to stop after the current batch; a second quits at once.
+  let interrupted = false;
+  const onInterrupt = (): void => {
+    if (interrupted) {
+      process.stderr.write('\ndigitnet: interrupted again; quitting now without saving.\n');
+      process.exit(EXIT_INTERRUPTED);
+    }
+    interrupted = true;
+    model.stopTraining = true;
+    process.stderr.write('\ndigitnet: stopping after this batch (press Ctrl-C again to quit at once); the model will not be saved.\n');
+  };
+  process.on('SIGINT', onInterrupt);
+  const started = performance.now();
+  let history;
+  try {
+    history = await model.fit(x, y, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      verbose: config.verbose,
+      callbacks,
+      ...(validationData ? { validationData } : {}),
+      ...(config.validation.kind === 'split' ? { validationSplit: config.validation.fraction } : {}),
+      ...(config.seed !== null ? { seed: config.seed } : {}),
+    });
+  } finally {
+    // Left installed until the process ends, so a Ctrl-C while saving cannot leave it half done
+    // in silence; a second handler call then quits.
+    if (!interrupted) process.off('SIGINT', onInterrupt);
+  }
+  const fitSeconds = (performance.now() - started) / 1000;
+  const epochsRun = history.epoch.length;
+  if (interrupted) {
+    throw new CliError(`Training was stopped by Ctrl-C in epoch ${epochsRun} of ${config.epochs}; the model was not saved.`, EXIT_INTERRUPTED);
+  }
+  if (stopper?.stoppedEpoch !== undefined && talk) {
+    print(`Early stopping after epoch ${stopper.stoppedEpoch + 1}${stopper.restored ? `; restored the weights of epoch ${stopper.bestEpoch + 1}` : ''}.`);
+  }
+
+  let evaluation;
+  if (config.evaluateOn === 'test' && test) {
+    evaluation = model.evaluate(imagesFor(test, inputShape), targetsFor(test, config.loss), { batchSize: 1000 });
+  } else {
+    // As fit's validationSplit: the last fraction of the training images.
+    const held = { ...train, images: train.images.subarray(splitAt * train.rows * train.cols), labels: train.labels.subarray(splitAt), count: train.count - splitAt };
+    evaluation = model.evaluate(imagesFor(held, inputShape), targetsFor(held, config.loss), { batchSize: 1000 });
+  }
+  const evaluatedOn = config.evaluateOn === 'test' && test ? 'test set' : 'validation split';
+
+  if (config.save) model.save(config.save);
+  const result: TrainResult = {
+    config,
+    engine: engineText,
+    params: model.countParams(),
+    epochs: epochsRun,
+    fitSeconds,
+    history: {
+      loss: history.loss,
+      accuracy: history.accuracy,
+      ...(history.history.val_loss ? { val_loss: history.val_loss, val_accuracy: history.val_accuracy } : {}),
+    },
+    test: { loss: evaluation.loss, accuracy: evaluation.accuracy },
+    evaluatedOn,
+    trainSamples: splitAt,
+    savedTo: config.save,
+  };
+  if (config.json) writeFileSync(config.json, `${JSON.stringify(result, null, 2)}\n`);
+
+  const label = evaluatedOn === 'test set' ? 'Test' : 'Validation';
+  print(`${label} loss: ${evaluation.loss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${evaluation.accuracy.toFixed(4)} (${formatPercent(evaluation.accuracy)})`);
+  if (talk) {
+    const preset = findPreset(config.preset);
+    if (config.overrides.length === 0 && preset.reported) print(`Notebook ${preset.notebook} reported ${reportedFigure(preset)} accuracy for this model.`);
+    print(`Trained ${epochsRun} epochs in ${fitSeconds.toFixed(1)} s.`);
+  }
+  print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
+  if (config.json && talk) print(`Run written to ${config.json}`);
+  return result;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a dense network on MNIST (or your own digits) and report its test accuracy')
+    .option('-p, --preset <name>', `start from a seed notebook's model and settings (default ${DEFAULT_PRESET})`)
+    .option('--layers <sizes>', 'hidden layer sizes, comma-separated, e.g. 512,512')
+    .option('--dropout <rate>', 'dropout after every hidden layer, in [0, 1)')
+    .option('--activation <name>', `hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}`)
+    .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`)
+    .option('--lr <rate>', "learning rate (default: the optimizer's Keras default)")
+    .option('--loss <name>', 'loss: categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError')
+    .option('-e, --epochs <n>', 'number of epochs')
+    .option('-b, --batch-size <n>', 'samples per gradient step')
+    .option('--validation-split <fraction>', 'hold out this last fraction of the training images for validation, in (0, 1)')
+    .option('--validate-on-test', 'validate on the test set after every epoch')
+    .option('--early-stopping <patience>', 'stop after this many epochs without a lower validation loss')
+    .option('--restore-best', 'with early stopping, keep the weights of the best epoch')
+    .option('--seed <n>', 'seed for the initial weights, shuffling and dropout (reproducible runs)')
+    .option('--limit <n>', 'train on the first N images only')
+    .option('--data <source>', DATA_HELP)
+    .option('-o, --save <file>', 'save the trained model to this .safetensors file')
+    .option('--json <file>', 'write the configuration, history and test figures to this JSON file')
+    .option('-q, --quiet', 'print only the final result')
+    .option('--verbose <level>', '0 silent, 1 progress bar (default), 2 one line per epoch')
+    .addHelpText('after', `\nPresets (* = default; options given override the preset's values):\n${formatPresetList()}\n`)
+    .action(async (options: TrainOptions) => {
+      await runTrain(resolveTrainConfig(options));
+    });
+}

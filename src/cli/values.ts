@@ -1,0 +1,77 @@
+/**
+ * Option values arrive from commander as strings; these turn them into numbers or fail with one
+ * sentence naming the option, the value and what is allowed. They accept numbers too, so code
+ * (and tests) can pass typed values.
+ */
+
+export type OptionValue = string | number;
+
+function show(value: OptionValue): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function toNumber(value: OptionValue): number {
+  if (typeof value === 'number') return value;
+  const text = value.trim();
+  // Number('') is 0 and Number('0x10') is 16: neither is what a user typing a count means.
+  if (text === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number.NaN;
+  return Number(text);
+}
+
+export function positiveInteger(value: OptionValue, option: string, what: string): number {
+  const number = toNumber(value);
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    throw new Error(`${option} ${show(value)} is invalid: the ${what} must be a positive whole number.`);
+  }
+  return number;
+}
+
+export function nonNegativeInteger(value: OptionValue, option: string, what: string): number {
+  const number = toNumber(value);
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new Error(`${option} ${show(value)} is invalid: the ${what} must be a whole number, 0 or more.`);
+  }
+  return number;
+}
+
+export function positiveNumber(value: OptionValue, option: string, what: string): number {
+  const number = toNumber(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new Error(`${option} ${show(value)} is invalid: the ${what} must be a positive number.`);
+  }
+  return number;
+}
+
+/** A rate in [0, 1), as a dropout rate. */
+export function rate(value: OptionValue, option: string, what: string): number {
+  const number = toNumber(value);
+  if (!Number.isFinite(number) || number < 0 || number >= 1) {
+    throw new Error(`${option} ${show(value)} is invalid: the ${what} must be at least 0 and below 1.`);
+  }
+  return number;
+}
+
+/** A fraction strictly between 0 and 1, as a validation split. */
+export function openFraction(value: OptionValue, option: string, what: string): number {
+  const number = toNumber(value);
+  if (!Number.isFinite(number) || number <= 0 || number >= 1) {
+    throw new Error(`${option} ${show(value)} is invalid: the ${what} must be a number between 0 and 1 (exclusive).`);
+  }
+  return number;
+}
+
+export function seed(value: OptionValue, option: string): number {
+  const number = toNumber(value);
+  if (!Number.isSafeInteger(number) || number < 0 || number > 0xffffffff) {
+    throw new Error(`${option} ${show(value)} is invalid: the seed must be a whole number from 0 to 4294967295.`);
+  }
+  return number;
+}
+
+export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string, what: string): T {
+  const match = allowed.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase());
+  if (match === undefined) {
+    throw new Error(`${option} ${JSON.stringify(value)} is not a known ${what}: allowed are ${allowed.join(', ')}.`);
+  }
+  return match;
+}
