@@ -5,10 +5,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
+import { registerCompare } from './commands/compare.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplore } from './commands/explore.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerSummary(program);
   registerPredict(program);
+  registerReport(program);
+  registerCompare(program);
   registerInfo(program);
   registerBench(program);
   return program;

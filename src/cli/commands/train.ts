@@ -44,6 +44,7 @@ export interface TrainOptions {
   data?: string;
   save?: string;
   json?: string;
+  report?: string;
   quiet?: boolean;
   verbose?: values.OptionValue;
 }
@@ -73,6 +74,8 @@ export interface TrainConfig {
   data: DataSource;
   save: string | null;
   json: string | null;
+  /** Folder for report.html and its charts. */
+  report: string | null;
   verbose: 0 | 1 | 2;
   /** The options that changed the preset's model or training. */
   overrides: string[];
@@ -215,6 +218,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     data,
     save: options.save ?? null,
     json: options.json ?? null,
+    report: options.report ?? null,
     verbose,
     overrides,
     notes,
@@ -355,14 +359,12 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     print(`Early stopping after epoch ${stopper.stoppedEpoch + 1}${stopper.restored ? `; restored the weights of epoch ${stopper.bestEpoch + 1}` : ''}.`);
   }
 
-  let evaluation;
-  if (config.evaluateOn === 'test' && test) {
-    evaluation = model.evaluate(imagesFor(test, inputShape), targetsFor(test, config.loss), { batchSize: 1000 });
-  } else {
-    // As fit's validationSplit: the last fraction of the training images.
-    const held = { ...train, images: train.images.subarray(splitAt * train.rows * train.cols), labels: train.labels.subarray(splitAt), count: train.count - splitAt };
-    evaluation = model.evaluate(imagesFor(held, inputShape), targetsFor(held, config.loss), { batchSize: 1000 });
-  }
+  // The test set, or as fit's validationSplit the last fraction of the training images.
+  const evaluationSet: ImageSet =
+    config.evaluateOn === 'test' && test
+      ? test
+      : { ...train, images: train.images.subarray(splitAt * train.rows * train.cols), labels: train.labels.subarray(splitAt), count: train.count - splitAt };
+  const evaluation = model.evaluate(imagesFor(evaluationSet, inputShape), targetsFor(evaluationSet, config.loss), { batchSize: 1000 });
   const evaluatedOn = config.evaluateOn === 'test' && test ? 'test set' : 'validation split';
 
   if (config.save) model.save(config.save);
@@ -383,6 +385,25 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     savedTo: config.save,
   };
   if (config.json) writeFileSync(config.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (config.report) {
+    const { writeRunReport } = await import('../../report/report-html.js');
+    const { reportInputFromRun } = await import('../../report/from-model.js');
+    const written = await writeRunReport(
+      config.report,
+      reportInputFromRun({
+        model,
+        history,
+        ...(stopper ? { earlyStopping: stopper } : {}),
+        test: evaluationSet,
+        trainLabels: train.labels.subarray(0, splitAt),
+        settings: reportSettings(config, loaded.name, splitAt),
+        timings: { fit: fitSeconds },
+        engine: engineText,
+        title: `digitnet train --preset ${config.preset}`,
+      }),
+    );
+    if (talk) print(`Report written to ${written.htmlPath}`);
+  }
 
   const label = evaluatedOn === 'test set' ? 'Test' : 'Validation';
   print(`${label} loss: ${evaluation.loss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${evaluation.accuracy.toFixed(4)} (${formatPercent(evaluation.accuracy)})`);
@@ -394,6 +415,25 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
   if (config.json && talk) print(`Run written to ${config.json}`);
   return result;
+}
+
+function reportSettings(config: TrainConfig, dataName: string, trainSamples: number): Record<string, string | number | boolean | null> {
+  return {
+    preset: config.preset,
+    notebook: config.notebook,
+    data: dataName,
+    'training images': trainSamples,
+    'hidden layers': layerText(config),
+    activation: config.activation,
+    optimizer: config.optimizer,
+    'learning rate': config.learningRate ?? 'Keras default',
+    loss: config.loss,
+    epochs: config.epochs,
+    'batch size': config.batchSize,
+    validation: config.validation.kind === 'split' ? `last ${config.validation.fraction} of the training images` : config.validation.kind,
+    'early stopping': config.earlyStopping ? `patience ${config.earlyStopping.patience}${config.earlyStopping.restoreBest ? ', restore best' : ''}` : 'none',
+    seed: config.seed,
+  };
 }
 
 function kebab(name: string): string {
@@ -422,6 +462,7 @@ export function registerTrain(program: Command): void {
     .option('--data <source>', DATA_HELP)
     .option('-o, --save <file>', 'save the trained model to this .safetensors file')
     .option('--json <file>', 'write the configuration, history and test figures to this JSON file')
+    .option('--report <dir>', 'write report.html with the curves, confusion matrix and per-class table into this folder')
     .option('-q, --quiet', 'print only the final result')
     .option('--verbose <level>', '0 silent, 1 progress bar (default), 2 one line per epoch')
     .addHelpText('after', `\nPresets (* = default; options given override the preset's values):\n${formatPresetList()}\n`)

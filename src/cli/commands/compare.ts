@@ -1,0 +1,68 @@
+/**
+ * `digitnet compare [FILE] --out DIR`: trains several configurations one after another — the seed
+ * notebooks' models by default — and writes their table and overlaid validation curves.
+ */
+import type { Command } from 'commander';
+import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { print } from '../table.js';
+import * as values from '../values.js';
+
+export interface CompareOptions {
+  out: string;
+  limit?: values.OptionValue;
+  maxEpochs?: values.OptionValue;
+  seed?: values.OptionValue;
+}
+
+export async function runCompare(file: string | undefined, options: CompareOptions): Promise<void> {
+  const limit = options.limit === undefined ? undefined : values.positiveInteger(options.limit, '--limit', 'an image count');
+  const maxEpochs = options.maxEpochs === undefined ? undefined : values.positiveInteger(options.maxEpochs, '--max-epochs', 'an epoch count');
+  const seed = options.seed === undefined ? undefined : values.seed(options.seed, '--seed');
+  const { builtInComparison, loadComparisonFile, runComparison } = await import('../../experiments/index.js');
+  const { formatCompareTable } = await import('../../report/tables.js');
+  const configs = file ? loadComparisonFile(file) : builtInComparison();
+
+  // Ctrl-C: the first stops the current run and keeps the rows already written; a second quits.
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    controller.abort();
+    process.stderr.write('\ndigitnet: stopping; the runs already finished are kept (Ctrl-C again to quit at once).\n');
+  };
+  process.on('SIGINT', onInterrupt);
+  const live = process.stderr.isTTY === true;
+  const started = performance.now();
+  let result;
+  try {
+    result = await runComparison(configs, {
+      out: options.out,
+      signal: controller.signal,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(maxEpochs !== undefined ? { maxEpochs } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      // On a terminal the progress line is redrawn in place; in a log each event gets its line.
+      onProgress: (event) => process.stderr.write(live && event.kind === 'epoch' ? `\r${event.message}\x1b[K` : `${live ? '\r' : ''}${event.message}${live ? '\x1b[K' : ''}\n`),
+    });
+  } finally {
+    if (!controller.signal.aborted) process.off('SIGINT', onInterrupt);
+  }
+  print('');
+  print(formatCompareTable(result.rows));
+  print(`\n${result.rows.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  if (result.report) print(`Comparison written to ${result.report.htmlPath}`);
+  if (result.aborted) throw new CliError(`The comparison was stopped by Ctrl-C after ${result.rows.length} of ${configs.length} runs; their rows are kept.`, EXIT_INTERRUPTED);
+}
+
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description("train several models one after another and compare them (default: every seed notebook's model)")
+    .argument('[file]', 'a JSON file { "runs": [ "preset-name" | { "preset": ..., "epochs": ... } | { "name", "hidden", "optimizer", ... } ] }')
+    .requiredOption('--out <dir>', 'folder for compare.html, compare.json, compare.csv and the curves chart')
+    .option('--limit <n>', 'train every run on the first N images only')
+    .option('--max-epochs <n>', 'cap every run at N epochs')
+    .option('--seed <n>', 'seed for runs that have none')
+    .action(async (file: string | undefined, options: CompareOptions) => {
+      await runCompare(file, options);
+    });
+}
