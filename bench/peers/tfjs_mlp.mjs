@@ -51,7 +51,7 @@ function parseArguments(argv) {
 
 /** The first folder from which both packages resolve, so they come from the same install. */
 function findTfjs() {
-  const candidates = [process.env.DIGITNET_TFJS_PATH, projectRoot, process.cwd()].filter((path) => path);
+  const candidates = [...new Set([process.env.DIGITNET_TFJS_PATH, projectRoot, process.cwd()].filter((path) => path).map((path) => resolve(path)))];
   for (const folder of candidates) {
     const requireFrom = createRequire(join(resolve(folder), 'noop.js'));
     try {
@@ -66,8 +66,8 @@ function findTfjs() {
     }
   }
   fail(
-    'TensorFlow.js is not installed: run `npm i --no-save @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` in the project, ' +
-      'or install them elsewhere and set DIGITNET_TFJS_PATH to that folder.',
+    `TensorFlow.js (@tensorflow/tfjs and @tensorflow/tfjs-backend-wasm) was not found from ${candidates.join(', ')}: ` +
+      'npm i --no-save @tensorflow/tfjs @tensorflow/tfjs-backend-wasm, or set DIGITNET_TFJS_PATH to a folder where they are installed.',
     3,
   );
 }
