@@ -24,12 +24,14 @@ const IsaKernels* isa = nullptr;
 int threadCount = 1;
 char errorMessage[512];
 
+// Rows of a gather requested ahead of the one being converted (memory latency over conversion time).
+const long kGatherAhead = 8;
 // Elementwise work below this many elements runs on the calling thread.
 const long kParallelElements = 1L << 15;
 
 const IsaKernels* bestKernels(const char* requested) {
   const IsaKernels* generic = kernelsGeneric();
-#if defined(__x86_64__)
+#if defined(DIGITNET_X86)
   __builtin_cpu_init();
   bool hasAvx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
                    __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
@@ -136,7 +138,7 @@ void trampoline(void* context, int index, int count) {
   (*static_cast<F*>(context))(index, count);
 }
 
-// Calls body(begin, end) over [0, count) cut into per-thread ranges aligned to 64 elements.
+// Calls body(begin, end) over [0, count) cut into ranges aligned to 64 elements, a few per thread.
 template <typename F>
 void parallelRanges(long count, F body) {
   auto part = [&](int index, int parts) {
@@ -144,7 +146,8 @@ void parallelRanges(long count, F body) {
     long end = index + 1 == parts ? count : (count * (index + 1) / parts) & ~63L;
     if (end > begin) body(begin, end);
   };
-  int parts = count >= kParallelElements ? threadCount : 1;
+  long chunks = count / (kParallelElements / 2);
+  int parts = threadCount <= 1 ? 1 : static_cast<int>(chunks < 4L * threadCount ? chunks : 4L * threadCount);
   if (parts <= 1) {
     part(0, 1);
   } else {
@@ -227,9 +230,20 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
     }
   }
   const uint32_t* rows = indices + start;
+  const size_t elementSize = type == napi_uint8_array ? 1 : 4;
   auto body = [&](long begin, long end) {
+    const long rowBytes = static_cast<long>(width) * elementSize;
+    for (long row = begin; row < begin + kGatherAhead && row < end; row++) {
+      const char* first = static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes;
+      for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(first + byte);
+    }
     for (long row = begin; row < end; row++) {
       const long from = static_cast<long>(rows[row]) * width;
+      // Shuffled rows defeat the hardware prefetchers: ask for a row a few ahead explicitly.
+      if (row + kGatherAhead < end) {
+        const char* ahead = static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * width * elementSize;
+        for (long byte = 0; byte < static_cast<long>(width * elementSize); byte += 64) __builtin_prefetch(ahead + byte);
+      }
       if (type == napi_uint8_array) {
         isa->convertU8(static_cast<const uint8_t*>(data) + from, out + row * width, width, scale);
       } else {
@@ -237,9 +251,9 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
       }
     }
   };
-  if (static_cast<long>(count) * width >= 4 * kParallelElements && threadCount > 1) {
+  if (static_cast<long>(count) * width >= 2 * kParallelElements && threadCount > 1) {
     auto part = [&](int index, int parts) { body(static_cast<long>(count) * index / parts, static_cast<long>(count) * (index + 1) / parts); };
-    pool->run(trampoline<decltype(part)>, &part, threadCount);
+    pool->run(trampoline<decltype(part)>, &part, 2 * threadCount);
   } else {
     body(0, count);
   }

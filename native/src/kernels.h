@@ -6,20 +6,44 @@
 
 #include <stdint.h>
 
+// x86-64 gets AVX2 and AVX-512 kernels chosen at run time; everything else (arm64) the portable
+// ones. DIGITNET_PORTABLE_ONLY builds the portable path alone on x86 too, to test it.
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(DIGITNET_PORTABLE_ONLY)
+#define DIGITNET_X86 1
+#endif
+
 namespace digitnet {
 
 enum MicroMode { kInitZero = 0, kInitBias = 1, kAccumulate = 2 };
+
+// With offsets null the reduction runs over p = 0..kc-1; otherwise over p = offsets[0..kc-1], the
+// reduction steps where A's panel is not all zero (skipping exact zeros changes no result: the
+// reference engine skips them too). MNIST pixels are mostly zero, so the first layer gains a lot.
+typedef void (*Microkernel)(int kc, const int* offsets, const float* a, long lda, const float* b, float* c, long ldc,
+                            const float* bias, int mode, int relu);
 
 struct IsaKernels {
   const char* name;
   int mr;  // rows of a microtile
   int nr;  // columns of a microtile
 
-  // C[mr×nr] (row stride ldc) = init + A·B over kc, where A is a packed micro-panel a[p*mr + r],
-  // B a packed micro-panel b[p*nr + c]; init is zero, bias[0..nr) or C itself (mode). Every
-  // element is one sequential chain of fused multiply-adds over p, so the result does not depend
-  // on how tiles are shared among threads. relu != 0 clamps at zero when storing.
-  void (*microkernel)(int kc, const float* a, const float* b, float* c, long ldc, const float* bias, int mode, int relu);
+  int nrNarrow;  // columns of the narrow microtile used when the whole output is that narrow
+
+  // C[mr×nr] (row stride ldc) = init + A·B over kc, where B is a packed micro-panel b[p*nr + c]
+  // and A is read in place: a[r*lda + p] (row kernels, for a row-major A) or a[p*lda + r] (column
+  // kernels, for a transposed A or a packed edge panel). init is zero, bias[0..nr) or C itself
+  // (mode). Every element is one sequential chain of fused multiply-adds over p, so the result
+  // does not depend on how tiles are shared among threads. relu != 0 clamps at zero when storing.
+  Microkernel rowKernel;
+  Microkernel columnKernel;
+  Microkernel rowKernelNarrow;
+  Microkernel columnKernelNarrow;
+  // out[p*nr + c] = source[c*ld + p] for p < kc, c < cols; zero for cols <= c < nr.
+  void (*packTransposed)(const float* source, long ld, int kc, int cols, float* out, int nr);
+  // Lists into out the p < kc where some of the mr rows a[r*lda + p] is not zero; returns how many.
+  int (*nonzeroInRows)(const float* a, long lda, int kc, int* out);
+  // The same for a packed panel, panel[p*mr + r].
+  int (*nonzeroInPanel)(const float* panel, int kc, int* out);
 
   void (*adam)(float* params, const float* grads, float* first, float* second, long count, float stepSize,
                float oneMinusBeta1, float oneMinusBeta2, float epsilon);
@@ -41,7 +65,7 @@ struct IsaKernels {
 };
 
 const IsaKernels* kernelsGeneric();
-#if defined(__x86_64__)
+#if defined(DIGITNET_X86)
 const IsaKernels* kernelsAvx2();
 const IsaKernels* kernelsAvx512();
 #endif

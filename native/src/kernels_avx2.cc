@@ -1,7 +1,7 @@
 // AVX2 + FMA kernels (Haswell and later, Zen): a 6×16 microtile in twelve ymm accumulators.
 #include "kernels.h"
 
-#if defined(__x86_64__)
+#if defined(DIGITNET_X86)
 
 #if defined(__clang__)
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
@@ -19,8 +19,9 @@ namespace digitnet_avx2 {
 static const int kMr = 6;
 static const int kNr = 16;
 
-static void microkernel(int kc, const float* __restrict a, const float* __restrict b, float* __restrict c, long ldc,
-                        const float* bias, int mode, int relu) {
+template <bool kRowA>
+static void microkernel(int kc, const int* offsets, const float* __restrict a, long lda, const float* __restrict b,
+                        float* __restrict c, long ldc, const float* bias, int mode, int relu) {
   __m256 acc[kMr][2];
   if (mode == digitnet::kAccumulate) {
     for (int r = 0; r < kMr; r++) {
@@ -36,10 +37,11 @@ static void microkernel(int kc, const float* __restrict a, const float* __restri
   } else {
     for (int r = 0; r < kMr; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
   }
-  for (int p = 0; p < kc; p++) {
+  for (int step = 0; step < kc; step++) {
+    const int p = offsets ? offsets[step] : step;
     __m256 b0 = _mm256_load_ps(b + p * kNr), b1 = _mm256_load_ps(b + p * kNr + 8);
     for (int r = 0; r < kMr; r++) {
-      __m256 ar = _mm256_broadcast_ss(a + p * kMr + r);
+      __m256 ar = _mm256_broadcast_ss(kRowA ? a + r * lda + p : a + p * lda + r);
       acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
       acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
     }
@@ -47,8 +49,8 @@ static void microkernel(int kc, const float* __restrict a, const float* __restri
   if (relu) {
     __m256 zero = _mm256_setzero_ps();
     for (int r = 0; r < kMr; r++) {
-      acc[r][0] = _mm256_max_ps(acc[r][0], zero);
-      acc[r][1] = _mm256_max_ps(acc[r][1], zero);
+      acc[r][0] = _mm256_max_ps(zero, acc[r][0]);  // NaN and -0 pass, as in the reference
+      acc[r][1] = _mm256_max_ps(zero, acc[r][1]);
     }
   }
   for (int r = 0; r < kMr; r++) {
@@ -57,7 +59,10 @@ static void microkernel(int kc, const float* __restrict a, const float* __restri
   }
 }
 
-static const digitnet::IsaKernels table = {"avx2", kMr, kNr, microkernel, DIGITNET_ELEMENTWISE_ENTRIES};
+static const digitnet::IsaKernels table = {"avx2", kMr, kNr, kNr, microkernel<true>, microkernel<false>,
+                                           microkernel<true>, microkernel<false>, packTransposedKernel,
+                                           nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>,
+                                           DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_avx2
 
@@ -67,4 +72,4 @@ const digitnet::IsaKernels* digitnet::kernelsAvx2() { return &digitnet_avx2::tab
 #pragma clang attribute pop
 #endif
 
-#endif  // __x86_64__
+#endif  // DIGITNET_X86

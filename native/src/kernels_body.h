@@ -9,6 +9,38 @@
 
 namespace DIGITNET_ISA_NAMESPACE {
 
+static void packTransposedKernel(const float* __restrict source, long ld, int kc, int cols, float* __restrict out,
+                                 int nr) {
+  for (int c = 0; c < cols; c++) {
+    const float* column = source + c * ld;
+    for (int p = 0; p < kc; p++) out[p * nr + c] = column[p];
+  }
+  for (int p = 0; p < kc; p++)
+    for (int c = cols; c < nr; c++) out[p * nr + c] = 0.0f;
+}
+
+template <int kRows>
+static int nonzeroInRowsKernel(const float* __restrict a, long lda, int kc, int* __restrict out) {
+  int count = 0;
+  for (int p = 0; p < kc; p++) {
+    bool any = false;
+    for (int r = 0; r < kRows; r++) any |= a[r * lda + p] != 0.0f;
+    if (any) out[count++] = p;
+  }
+  return count;
+}
+
+template <int kRows>
+static int nonzeroInPanelKernel(const float* __restrict panel, int kc, int* __restrict out) {
+  int count = 0;
+  for (int p = 0; p < kc; p++) {
+    bool any = false;
+    for (int r = 0; r < kRows; r++) any |= panel[p * kRows + r] != 0.0f;
+    if (any) out[count++] = p;
+  }
+  return count;
+}
+
 static void adamKernel(float* __restrict params, const float* __restrict grads, float* __restrict first,
                        float* __restrict second, long count, float stepSize, float oneMinusBeta1,
                        float oneMinusBeta2, float epsilon) {
@@ -115,8 +147,12 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
 
 }  // namespace DIGITNET_ISA_NAMESPACE
 
+#ifndef DIGITNET_ADAM
+#define DIGITNET_ADAM DIGITNET_ISA_NAMESPACE::adamKernel
+#endif
+
 #define DIGITNET_ELEMENTWISE_ENTRIES                                                                      \
-  DIGITNET_ISA_NAMESPACE::adamKernel, DIGITNET_ISA_NAMESPACE::rmspropKernel, DIGITNET_ISA_NAMESPACE::sgdKernel, \
+  DIGITNET_ADAM, DIGITNET_ISA_NAMESPACE::rmspropKernel, DIGITNET_ISA_NAMESPACE::sgdKernel, \
       DIGITNET_ISA_NAMESPACE::dropoutForwardKernel, DIGITNET_ISA_NAMESPACE::multiplyKernel,                  \
       DIGITNET_ISA_NAMESPACE::reluBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidBackwardKernel,             \
       DIGITNET_ISA_NAMESPACE::tanhBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidKernel,                     \

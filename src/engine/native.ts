@@ -126,9 +126,10 @@ export function threadsFromEnvironment(value: string | undefined = process.env.D
 export function simdFromEnvironment(value: string | undefined = process.env.DIGITNET_SIMD): string {
   if (value === undefined || value.trim() === '') return 'auto';
   const choice = value.trim().toLowerCase();
-  if (choice === 'neon') return 'scalar';
+  // The portable kernels go by the vector unit they use (neon, sse2) or 'scalar'.
+  if (choice === 'neon' || choice === 'sse2') return 'scalar';
   if (!(SIMD_CHOICES as readonly string[]).includes(choice)) {
-    throw new Error(`DIGITNET_SIMD=${value} is invalid: use one of ${SIMD_CHOICES.join(', ')}.`);
+    throw new Error(`DIGITNET_SIMD=${value} is invalid: use one of ${SIMD_CHOICES.join(', ')} (or neon/sse2 for the portable kernels).`);
   }
   return choice;
 }
@@ -327,7 +328,7 @@ export function loadNativeEngine(): NativeEngine {
   const simdRequest = simdFromEnvironment();
   const path = nativeAddonPath();
   if (!existsSync(path)) {
-    throw new Error(`The native engine is not built: ${path} does not exist (build it with "node scripts/build-native.js").`);
+    throw new Error(`The native engine is not built: ${path} does not exist; build it with "node scripts/build-native.js".`);
   }
   let addon: unknown;
   try {

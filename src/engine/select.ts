@@ -31,8 +31,8 @@ function chooseEngine(): Engine {
       try {
         return loadNativeEngine();
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`digitnet: the native engine could not be loaded (${reason.replace(/\s+/g, ' ')}); using the TypeScript engine.\n`);
+        const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').replace(/\.$/, '');
+        process.stderr.write(`digitnet: the native engine could not be loaded (${reason}); using the TypeScript engine.\n`);
         return new ReferenceEngine();
       }
     default:

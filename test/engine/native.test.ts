@@ -1,0 +1,456 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ACTIVATION_NAMES, STAT_CORRECT, STAT_LOSS_SUM, type Engine } from '../../src/engine/engine.js';
+import { loadNativeEngine, nativeAddonPath, threadsFromEnvironment } from '../../src/engine/native.js';
+import { ReferenceEngine } from '../../src/engine/reference.js';
+import { describeEngine } from '../../src/engine/select.js';
+import { dropoutBits, dropoutThreshold } from '../../src/random/counter-hash.js';
+import { Random } from '../../src/random/rng.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const thisFile = fileURLToPath(import.meta.url);
+const run = promisify(execFile);
+
+const reference = new ReferenceEngine();
+const addonMissing = existsSync(nativeAddonPath())
+  ? false
+  : `the native addon is not built (${nativeAddonPath()} is missing; run "node scripts/build-native.js")`;
+
+/** Mostly zeros like MNIST pixels: whole zero columns (the border) and scattered zeros elsewhere. */
+function sparseArray(random: Random, rows: number, width: number): Float32Array {
+  const values = new Float32Array(rows * width);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < width; j++) {
+      if (j % 5 !== 0 && random.nextFloat() < 0.2) values[i * width + j] = random.uniform(0, 1);
+    }
+  }
+  return values;
+}
+
+function randomArray(random: Random, length: number, low = -1, high = 1): Float32Array {
+  const values = new Float32Array(length);
+  for (let i = 0; i < length; i++) values[i] = random.uniform(low, high);
+  return values;
+}
+
+function maxAbs(values: Float32Array, count = values.length): number {
+  let max = 0;
+  for (let i = 0; i < count; i++) max = Math.max(max, Math.abs(values[i]));
+  return max;
+}
+
+/** max|a−b| ≤ tolerance·max(1, max|expected|) over the first `count` values, with no NaN on either side. */
+function assertClose(actual: Float32Array, expected: Float32Array, count: number, what: string, tolerance = 1e-5): void {
+  const scale = Math.max(1, maxAbs(expected, count));
+  let worst = 0;
+  let worstIndex = -1;
+  for (let i = 0; i < count; i++) {
+    const difference = Math.abs(actual[i] - expected[i]);
+    if (!(difference <= worst)) {
+      worst = difference;
+      worstIndex = i;
+    }
+  }
+  assert.ok(
+    worst <= tolerance * scale,
+    `${what}: element ${worstIndex} is ${actual[worstIndex]} but the reference has ${expected[worstIndex]} (|difference| ${worst} > ${tolerance}·${scale})`,
+  );
+}
+
+// The three GEMM layouts on one shape, native against reference; each side gets fresh buffers
+// made larger than needed and viewed at an offset, so byteOffset and spare capacity both matter.
+function checkGemmShape(engine: Engine, random: Random, m: number, k: number, n: number, capacityRows = m, sparse = false): void {
+  const offset = 3;
+  const view = (values: Float32Array): Float32Array => {
+    const padded = new Float32Array(values.length + offset + 5);
+    padded.set(values, offset);
+    return padded.subarray(offset);
+  };
+  const input = sparse ? sparseArray(random, capacityRows, k) : randomArray(random, capacityRows * k);
+  const kernel = randomArray(random, k * n);
+  const bias = randomArray(random, n);
+  const gradOutput = sparse ? sparseArray(random, capacityRows, n) : randomArray(random, capacityRows * n);
+  const label = `m=${m} k=${k} n=${n}${sparse ? ' sparse' : ''}`;
+
+  for (const activation of ['linear', 'relu'] as const) {
+    for (const withBias of [true, false]) {
+      const expected = new Float32Array(capacityRows * n);
+      const actual = view(new Float32Array(capacityRows * n));
+      reference.denseForward(input, kernel, withBias ? bias : null, expected, m, k, n, activation);
+      engine.denseForward(view(input), view(kernel), withBias ? view(bias) : null, actual, m, k, n, activation);
+      assertClose(actual, expected, m * n, `denseForward ${activation}${withBias ? '' : ' without bias'} ${label}`);
+      for (let i = m * n; i < capacityRows * n; i++) assert.equal(actual[i], 0, `denseForward wrote past m rows (${label})`);
+    }
+  }
+
+  const expectedInput = new Float32Array(capacityRows * k);
+  const actualInput = view(new Float32Array(capacityRows * k));
+  reference.inputGradient(gradOutput, kernel, expectedInput, m, k, n);
+  engine.inputGradient(view(gradOutput), view(kernel), actualInput, m, k, n);
+  assertClose(actualInput, expectedInput, m * k, `inputGradient ${label}`);
+
+  const expectedKernel = new Float32Array(k * n);
+  const expectedBias = new Float32Array(n);
+  const actualKernel = view(new Float32Array(k * n).fill(7));
+  const actualBias = view(new Float32Array(n).fill(7));
+  reference.weightGradient(input, gradOutput, expectedKernel, expectedBias, m, k, n);
+  engine.weightGradient(view(input), view(gradOutput), actualKernel, actualBias, m, k, n);
+  assertClose(actualKernel, expectedKernel, k * n, `weightGradient ${label}`);
+  // The bias gradient sums the same float32 values in the same order as the reference.
+  assert.deepEqual(actualBias.subarray(0, n), expectedBias, `weightGradient bias ${label}`);
+  engine.weightGradient(view(input), view(gradOutput), actualKernel, null, m, k, n);
+  assertClose(actualKernel, expectedKernel, k * n, `weightGradient without bias ${label}`);
+}
+
+const SMALL_SIZES = [1, 7, 33];
+const LARGE_SHAPES: Array<[number, number, number]> = [
+  [513, 784, 33],
+  [784, 33, 513],
+  [33, 513, 784],
+  [7, 784, 513],
+];
+
+/** Results of a fixed workload, for comparing runs with different threads or instruction sets. */
+function workloadDigest(engine: Engine, againstReference: boolean): { hash: string; worstError: number } {
+  const random = new Random(99);
+  const hash = createHash('sha256');
+  let worstError = 0;
+  const record = (actual: Float32Array, expected: Float32Array | null): void => {
+    hash.update(new Uint8Array(actual.buffer, actual.byteOffset, actual.byteLength));
+    if (expected && againstReference) {
+      const scale = Math.max(1, maxAbs(expected));
+      for (let i = 0; i < actual.length; i++) worstError = Math.max(worstError, Math.abs(actual[i] - expected[i]) / scale);
+    }
+  };
+  for (const [m, k, n] of [[128, 784, 512], [96, 256, 128], [128, 512, 10], [33, 50, 7], [513, 33, 300]] as const) {
+    const input = m === 128 && k === 784 ? sparseArray(random, m, k) : randomArray(random, m * k);
+    const kernel = randomArray(random, k * n);
+    const bias = randomArray(random, n);
+    const gradOutput = randomArray(random, m * n);
+    const out = new Float32Array(m * n);
+    const expectedOut = new Float32Array(m * n);
+    engine.denseForward(input, kernel, bias, out, m, k, n, 'relu');
+    if (againstReference) reference.denseForward(input, kernel, bias, expectedOut, m, k, n, 'relu');
+    record(out, expectedOut);
+    const gradInput = new Float32Array(m * k);
+    const expectedGradInput = new Float32Array(m * k);
+    engine.inputGradient(gradOutput, kernel, gradInput, m, k, n);
+    if (againstReference) reference.inputGradient(gradOutput, kernel, expectedGradInput, m, k, n);
+    record(gradInput, expectedGradInput);
+    const gradKernel = new Float32Array(k * n);
+    const gradBias = new Float32Array(n);
+    const expectedGradKernel = new Float32Array(k * n);
+    engine.weightGradient(input, gradOutput, gradKernel, gradBias, m, k, n);
+    if (againstReference) reference.weightGradient(input, gradOutput, expectedGradKernel, null, m, k, n);
+    record(gradKernel, expectedGradKernel);
+    record(gradBias, null);
+  }
+  const count = 200_003;
+  const params = randomArray(random, count);
+  const grads = randomArray(random, count);
+  const first = new Float32Array(count);
+  const second = new Float32Array(count);
+  for (let step = 1; step <= 3; step++) {
+    engine.adamUpdate(params, grads, first, second, count, step, { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+  }
+  record(params, null);
+  const mask = new Float32Array(count);
+  engine.dropoutForward(grads, mask, count, 0.2, 12345);
+  record(grads, null);
+  return { hash: hash.digest('hex'), worstError };
+}
+
+async function runChild(environment: Record<string, string | undefined>, code: string): Promise<{ stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(environment)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env, encoding: 'utf8' });
+}
+
+if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
+  // Child mode: print the workload digest of the engine this environment selects.
+  const engine = loadNativeEngine();
+  const againstReference = process.env.DIGITNET_SIMD !== undefined;
+  process.stdout.write(JSON.stringify({ engine: describeEngine(engine), ...workloadDigest(engine, againstReference) }));
+} else {
+  test('native GEMMs match the reference engine on awkward shapes', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(1);
+    for (const m of SMALL_SIZES) for (const k of SMALL_SIZES) for (const n of SMALL_SIZES) checkGemmShape(engine, random, m, k, n);
+    for (const [m, k, n] of LARGE_SHAPES) checkGemmShape(engine, random, m, k, n);
+    // A final smaller batch reusing the full-size buffers.
+    checkGemmShape(engine, random, 96, 784, 512, 128);
+    checkGemmShape(engine, random, 96, 50, 10, 128);
+    // Mostly-zero inputs take the path that skips all-zero reduction steps.
+    for (const [m, k, n] of [[128, 784, 512], [33, 513, 7], [7, 33, 50], [96, 300, 10]] as const) checkGemmShape(engine, random, m, k, n, m, true);
+  });
+
+  test('native GEMMs handle empty dimensions', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const bias = new Float32Array([1, -2, 3]);
+    const out = new Float32Array(6).fill(9);
+    engine.denseForward(new Float32Array(0), new Float32Array(0), bias, out, 2, 0, 3, 'relu');
+    assert.deepEqual(out, new Float32Array([1, 0, 3, 1, 0, 3]));
+    const gradKernel = new Float32Array(6).fill(9);
+    const gradBias = new Float32Array(3).fill(9);
+    engine.weightGradient(new Float32Array(0), new Float32Array(0), gradKernel, gradBias, 0, 2, 3);
+    assert.deepEqual(gradKernel, new Float32Array(6));
+    assert.deepEqual(gradBias, new Float32Array(3));
+  });
+
+  test('NaN and negative zero pass through relu as in the reference', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const input = new Float32Array([1, Number.NaN, 0, 2, -1, 0.5]);
+    const kernel = new Float32Array([1, -1, 2, 0.5, -3, 1]);
+    const bias = new Float32Array([-0, 0]);
+    const expected = new Float32Array(6);
+    const actual = new Float32Array(6);
+    reference.denseForward(input, kernel, bias, expected, 3, 2, 2, 'relu');
+    engine.denseForward(input, kernel, bias, actual, 3, 2, 2, 'relu');
+    assert.deepEqual(Array.from(actual, (value) => Object.is(value, -0) ? '-0' : String(value)), Array.from(expected, (value) => Object.is(value, -0) ? '-0' : String(value)));
+  });
+
+  test('denseForward and activationForward match the reference for every activation', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(2);
+    for (const [m, k, n] of [[33, 7, 10], [128, 50, 513]] as const) {
+      const input = randomArray(random, m * k, -2, 2);
+      const kernel = randomArray(random, k * n, -2, 2);
+      const bias = randomArray(random, n);
+      for (const activation of ACTIVATION_NAMES) {
+        const expected = new Float32Array(m * n);
+        const actual = new Float32Array(m * n);
+        reference.denseForward(input, kernel, bias, expected, m, k, n, activation);
+        engine.denseForward(input, kernel, bias, actual, m, k, n, activation);
+        assertClose(actual, expected, m * n, `denseForward ${activation} m=${m} k=${k} n=${n}`);
+
+        const values = randomArray(random, m * n, -30, 30);
+        const expectedActivated = new Float32Array(m * n);
+        const actualActivated = new Float32Array(m * n);
+        reference.activationForward(activation, values, expectedActivated, m * n, n);
+        engine.activationForward(activation, values, actualActivated, m * n, n);
+        assertClose(actualActivated, expectedActivated, m * n, `activationForward ${activation}`);
+        const inPlace = values.slice();
+        engine.activationForward(activation, inPlace, inPlace, m * n, n);
+        assertClose(inPlace, expectedActivated, m * n, `activationForward ${activation} in place`);
+      }
+    }
+  });
+
+  test('activationBackward matches the reference for every activation', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(3);
+    const rows = 70;
+    const rowLength = 513;
+    for (const activation of ACTIVATION_NAMES) {
+      const output = new Float32Array(rows * rowLength);
+      reference.activationForward(activation, randomArray(random, rows * rowLength, -3, 3), output, rows * rowLength, rowLength);
+      if (activation === 'relu') output.fill(0, 0, 100);
+      const grad = randomArray(random, rows * rowLength);
+      const expected = grad.slice();
+      reference.activationBackward(activation, output, expected, rows * rowLength, rowLength);
+      engine.activationBackward(activation, output, grad, rows * rowLength, rowLength);
+      assertClose(grad, expected, rows * rowLength, `activationBackward ${activation}`);
+    }
+  });
+
+  test('dropout drops exactly the elements the reference drops', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(4);
+    for (const [count, rate, seed] of [[100_000, 0.2, 7], [1_001, 0.5, 0xffffffff], [64, 0, 3], [70_000, 0.999, 123456789]] as const) {
+      const values = randomArray(random, count + 10);
+      const expectedValues = values.slice();
+      const expectedMask = new Float32Array(count + 10);
+      const actualMask = new Float32Array(count + 10);
+      reference.dropoutForward(expectedValues, expectedMask, count, rate, seed);
+      engine.dropoutForward(values, actualMask, count, rate, seed);
+      assert.deepEqual(actualMask, expectedMask, `dropout mask count=${count} rate=${rate}`);
+      assert.deepEqual(values, expectedValues, `dropout values count=${count} rate=${rate}`);
+      const threshold = dropoutThreshold(rate);
+      for (let i = 0; i < count; i += 997) assert.equal(actualMask[i] === 0, dropoutBits(seed, i) < threshold);
+
+      const grad = randomArray(random, count);
+      const expectedGrad = grad.slice();
+      reference.dropoutBackward(expectedGrad, expectedMask, count);
+      engine.dropoutBackward(grad, actualMask, count);
+      assert.deepEqual(grad, expectedGrad);
+    }
+  });
+
+  test('softmax cross-entropy matches the reference, with labels or targets, and survives huge logits', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(5);
+    const m = 130;
+    const n = 10;
+    for (const magnitude of [3, 1e4]) {
+      const logits = randomArray(random, m * n, -magnitude, magnitude);
+      const labels = new Int32Array(m);
+      for (let i = 0; i < m; i++) labels[i] = random.nextInt(n);
+      const targets = new Float32Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) targets[i * n + j] = random.nextFloat();
+      for (const sparse of [true, false]) {
+        const expectedProbabilities = new Float32Array(m * n);
+        const expectedGrad = new Float32Array(m * n);
+        const expectedStats = new Float64Array([1, 2]);
+        const actualProbabilities = new Float32Array(m * n);
+        const actualGrad = new Float32Array(m * n);
+        const actualStats = new Float64Array([1, 2]);
+        reference.softmaxCrossEntropy(logits, sparse ? labels : null, sparse ? null : targets, expectedProbabilities, expectedGrad, m, n, 128, expectedStats);
+        engine.softmaxCrossEntropy(logits, sparse ? labels : null, sparse ? null : targets, actualProbabilities, actualGrad, m, n, 128, actualStats);
+        const what = `softmaxCrossEntropy ${sparse ? 'labels' : 'targets'} |logits| ≤ ${magnitude}`;
+        assert.ok(actualGrad.every(Number.isFinite) && actualProbabilities.every(Number.isFinite), `${what}: NaN or infinity`);
+        assertClose(actualProbabilities, expectedProbabilities, m * n, `${what} probabilities`);
+        assertClose(actualGrad, expectedGrad, m * n, `${what} gradient`);
+        assert.ok(Number.isFinite(actualStats[STAT_LOSS_SUM]));
+        assert.ok(Math.abs(actualStats[STAT_LOSS_SUM] - expectedStats[STAT_LOSS_SUM]) <= 1e-5 * Math.max(1, Math.abs(expectedStats[STAT_LOSS_SUM])), `${what} loss`);
+        assert.equal(actualStats[STAT_CORRECT], expectedStats[STAT_CORRECT], `${what} correct`);
+        // Without a gradient buffer only the loss and probabilities are produced.
+        engine.softmaxCrossEntropy(logits, sparse ? labels : null, sparse ? null : targets, actualProbabilities, null, m, n, 128, actualStats);
+      }
+    }
+  });
+
+  test('mean squared error and countCorrect match the reference', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(6);
+    const m = 77;
+    const n = 10;
+    const predictions = randomArray(random, m * n);
+    const targets = randomArray(random, m * n, 0, 1);
+    const labels = new Int32Array(m);
+    for (let i = 0; i < m; i++) labels[i] = random.nextInt(n);
+    const expectedGrad = new Float32Array(m * n);
+    const actualGrad = new Float32Array(m * n);
+    const expectedStats = new Float64Array(2);
+    const actualStats = new Float64Array(2);
+    reference.meanSquaredError(predictions, targets, expectedGrad, m, n, 128, expectedStats);
+    engine.meanSquaredError(predictions, targets, actualGrad, m, n, 128, actualStats);
+    assertClose(actualGrad, expectedGrad, m * n, 'meanSquaredError gradient');
+    assert.ok(Math.abs(actualStats[STAT_LOSS_SUM] - expectedStats[STAT_LOSS_SUM]) <= 1e-9 * Math.max(1, expectedStats[STAT_LOSS_SUM]));
+    assert.equal(actualStats[STAT_CORRECT], expectedStats[STAT_CORRECT]);
+    reference.countCorrect(predictions, labels, m, n, expectedStats);
+    engine.countCorrect(predictions, labels, m, n, actualStats);
+    assert.equal(actualStats[STAT_CORRECT], expectedStats[STAT_CORRECT]);
+  });
+
+  test('gatherRows and gatherLabels copy exactly what the reference copies', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(7);
+    const rows = 300;
+    const width = 784;
+    const images = new Uint8Array(rows * width);
+    for (let i = 0; i < images.length; i++) images[i] = random.nextInt(256);
+    const floats = randomArray(random, rows * width);
+    const labels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) labels[i] = random.nextInt(10);
+    const indices = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) indices[i] = i;
+    random.shuffle(indices);
+    for (const [source, scale] of [[images, 1 / 255], [floats, 1], [floats, 0.5]] as const) {
+      const expected = new Float32Array(128 * width);
+      const actual = new Float32Array(128 * width);
+      reference.gatherRows(source, indices, 160, 128, width, scale, expected);
+      engine.gatherRows(source, indices, 160, 128, width, scale, actual);
+      assert.deepEqual(actual, expected);
+    }
+    for (const source of [labels, Int32Array.from(labels)]) {
+      const expected = new Int32Array(128);
+      const actual = new Int32Array(128);
+      reference.gatherLabels(source, indices, 100, 128, expected);
+      engine.gatherLabels(source, indices, 100, 128, actual);
+      assert.deepEqual(actual, expected);
+    }
+    assert.throws(() => engine.gatherRows(images, new Uint32Array([rows]), 0, 1, width, 1, new Float32Array(width)), /outside/);
+  });
+
+  test('optimizer updates match the reference over several steps', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(8);
+    const count = 70_001;
+    const initial = randomArray(random, count);
+    const gradients = [randomArray(random, count), randomArray(random, count, -1e-3, 1e-3), randomArray(random, count)];
+    const runBoth = (what: string, update: (target: Engine, params: Float32Array, buffers: Float32Array[], grads: Float32Array, step: number) => void): void => {
+      const states = [reference, engine].map(() => ({ params: initial.slice(), buffers: [new Float32Array(count), new Float32Array(count)] }));
+      for (let step = 1; step <= gradients.length; step++) {
+        update(reference, states[0].params, states[0].buffers, gradients[step - 1], step);
+        update(engine, states[1].params, states[1].buffers, gradients[step - 1], step);
+      }
+      assertClose(states[1].params, states[0].params, count, `${what} params`);
+      for (let b = 0; b < 2; b++) assertClose(states[1].buffers[b], states[0].buffers[b], count, `${what} buffer ${b}`);
+    };
+    runBoth('adam', (target, params, [first, second], grads, step) =>
+      target.adamUpdate(params, grads, first, second, count, step, { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }));
+    for (const momentum of [0, 0.9]) {
+      runBoth(`rmsprop momentum=${momentum}`, (target, params, [meanSquare, velocity], grads) =>
+        target.rmspropUpdate(params, grads, meanSquare, velocity, count, { learningRate: 0.001, rho: 0.9, momentum, epsilon: 1e-7 }));
+      for (const nesterov of [false, true]) {
+        runBoth(`sgd momentum=${momentum} nesterov=${nesterov}`, (target, params, [velocity], grads) =>
+          target.sgdUpdate(params, grads, velocity, count, { learningRate: 0.01, momentum, nesterov }));
+      }
+    }
+  });
+
+  test('short buffers and bad sizes throw instead of touching memory', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const small = new Float32Array(4);
+    assert.throws(() => engine.denseForward(small, small, null, small, 2, 3, 2, 'linear'), /input holds 4 values but 6 are needed/);
+    assert.throws(() => engine.inputGradient(small, small, small, -1, 1, 1), /must not be negative/);
+    assert.throws(() => engine.adamUpdate(small, small, small, small, 5, 1, { learningRate: 1, beta1: 0.9, beta2: 0.9, epsilon: 1e-7 }), /holds 4 values/);
+    assert.throws(() => engine.dropoutForward(small, small, 4, 1, 1), /rate 1 is invalid/);
+    const labels = new Int32Array([12]);
+    assert.throws(() => engine.softmaxCrossEntropy(small, labels, null, small, null, 1, 4, 1, new Float64Array(2)), /label 12/);
+  });
+
+  test('DIGITNET_THREADS must be a whole number of threads', () => {
+    assert.equal(threadsFromEnvironment('3'), 3);
+    assert.throws(() => threadsFromEnvironment('two'), /DIGITNET_THREADS=two is invalid/);
+    assert.throws(() => threadsFromEnvironment('0'), /DIGITNET_THREADS=0 is invalid/);
+    assert.throws(() => threadsFromEnvironment('1.5'), /DIGITNET_THREADS=1.5 is invalid/);
+  });
+
+  test('results are bit-identical for 1, 2 and 3 threads, and the AVX2 and portable kernels are right too', { skip: addonMissing }, async () => {
+    const code = `await import(${JSON.stringify(thisFile)});`;
+    const runs = await Promise.all(
+      [
+        { DIGITNET_THREADS: '1' },
+        { DIGITNET_THREADS: '2' },
+        { DIGITNET_THREADS: '3' },
+        { DIGITNET_THREADS: '2', DIGITNET_SIMD: 'avx2' },
+        { DIGITNET_THREADS: '2', DIGITNET_SIMD: 'scalar' },
+      ].map(async (environment) => {
+        const { stdout } = await runChild({ ...environment, DIGITNET_NATIVE_TEST_CHILD: '1' }, code);
+        return JSON.parse(stdout) as { engine: string; hash: string; worstError: number };
+      }),
+    );
+    assert.match(runs[0].engine, /1 thread\)/);
+    assert.match(runs[1].engine, /2 threads\)/);
+    assert.equal(runs[1].hash, runs[0].hash, 'two threads differ from one');
+    assert.equal(runs[2].hash, runs[0].hash, 'three threads differ from one');
+    for (const result of runs) assert.ok(result.worstError <= 1e-5, `${result.engine}: error ${result.worstError} against the reference`);
+  });
+
+  test('without the addon, getEngine falls back to TypeScript with a one-line notice', async () => {
+    const code = `const { getEngine, describeEngine } = await import(${JSON.stringify(join(root, 'src/engine/select.ts'))}); getEngine(); process.stdout.write(describeEngine(getEngine()));`;
+    const missing = join(root, 'build', 'no-such-addon.node');
+    const fallback = await runChild({ DIGITNET_NATIVE_PATH: missing, DIGITNET_ENGINE: undefined }, code);
+    assert.equal(fallback.stdout, 'typescript');
+    const lines = fallback.stderr.split('\n').filter((line) => line.trim() !== '');
+    assert.equal(lines.length, 1, `expected one notice line, got: ${fallback.stderr}`);
+    assert.match(lines[0], /native engine could not be loaded .*no-such-addon\.node.*using the TypeScript engine/);
+
+    await assert.rejects(runChild({ DIGITNET_NATIVE_PATH: missing, DIGITNET_ENGINE: 'native' }, code), /The native engine is not built/);
+    await assert.rejects(runChild({ DIGITNET_ENGINE: 'gpu' }, code), /DIGITNET_ENGINE=gpu is not an engine/);
+    const typescript = await runChild({ DIGITNET_ENGINE: 'ts' }, code);
+    assert.equal(typescript.stdout, 'typescript');
+    assert.equal(typescript.stderr, '');
+  });
+}
