@@ -283,7 +283,9 @@ export function compareCurvesSpec(runs: readonly CompareRun[]): TopLevelSpec {
       if (loss && finite(loss[index]!)) values.push({ run: name, epoch, metric: 'loss', value: loss[index]!, fallback });
     });
   }
-  const colour = { field: 'run', type: 'nominal', title: null, scale: { domain: names, scheme: 'tableau10' }, legend: { orient: 'bottom', direction: 'horizontal', columns: 4, labelLimit: 260 } } as const;
+  // Past ten runs a ten-colour scheme repeats colours, so more runs get twenty.
+  const scheme = names.length > 10 ? 'tableau20' : 'tableau10';
+  const colour = { field: 'run', type: 'nominal', title: null, scale: { domain: names, scheme }, legend: { orient: 'bottom', direction: 'horizontal', columns: 4, labelLimit: 260 } } as const;
   const panel = (title: string, metric: string) => ({
     title,
     width: 340,
