@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "gemm.h"
@@ -23,6 +25,10 @@ ThreadPool* pool = nullptr;
 const IsaKernels* isa = nullptr;
 int threadCount = 1;
 char errorMessage[512];
+// The addon's state is per process, shared by every Node environment (worker_threads) that loads
+// it; the pool goes when the last of them does.
+std::atomic<int> environments{0};
+std::mutex setupMutex;
 
 // Rows of a gather requested ahead of the one being converted (memory latency over conversion time).
 const long kGatherAhead = 8;
@@ -186,11 +192,15 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (threads < 1) threads = 1;
-  if (!pool || pool->size() != threads) {
+  std::lock_guard<std::mutex> lock(setupMutex);
+  if (!pool) {
+    pool = new ThreadPool(threads);
+  } else if (pool->size() != threads && environments.load() == 1) {
     delete pool;
     pool = new ThreadPool(threads);
   }
-  threadCount = threads;
+  // With other environments sharing the pool, it cannot be resized under them.
+  threadCount = std::min(threads, pool->size());
   isa = bestKernels(requested);
   napi_value result;
   napi_create_string_utf8(env, isa->name, NAPI_AUTO_LENGTH, &result);
@@ -701,8 +711,10 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
 #undef METHOD
 
 void cleanup(void*) {
-  delete pool;
-  pool = nullptr;
+  if (environments.fetch_sub(1) == 1) {
+    delete pool;
+    pool = nullptr;
+  }
 }
 
 }  // namespace
@@ -741,8 +753,12 @@ NAPI_MODULE_INIT() {
   napi_create_int32(env, static_cast<int32_t>(std::thread::hardware_concurrency()), &hardware);
   napi_set_named_property(env, exports, "hardwareThreads", hardware);
   // Usable before configure() is called: every instruction set the CPU has, one thread.
-  if (!isa) isa = bestKernels("auto");
-  if (!pool) pool = new ThreadPool(1);
+  {
+    std::lock_guard<std::mutex> lock(setupMutex);
+    if (!isa) isa = bestKernels("auto");
+    if (!pool) pool = new ThreadPool(1);
+    environments.fetch_add(1);
+  }
   napi_add_env_cleanup_hook(env, cleanup, nullptr);
   return exports;
 }

@@ -15,6 +15,10 @@ namespace {
 // The reduction is cut into blocks of at most this many so that a packed B micro-panel
 // (kc × nr floats) stays in L1 while every row panel of A streams past it.
 const int kMaxKc = DIGITNET_KC;
+#ifndef DIGITNET_CHUNKS_PER_THREAD
+#define DIGITNET_CHUNKS_PER_THREAD 1
+#endif
+const int kChunksPerThread = DIGITNET_CHUNKS_PER_THREAD;
 // Below this many flops a second thread costs more in synchronisation than it saves.
 const double kParallelFlops = 400000.0;
 
@@ -233,12 +237,13 @@ void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProble
   const double flops = 2.0 * P.m * P.n * P.k;
   int count = flops < kParallelFlops ? 1 : threads;
   // Every chunk of rows packs all of B (k×n); every chunk of columns scans all of A for zeros
-  // (m×k, cheaper when A is read in place) or packs it (a transposed A). Two chunks per thread
-  // balance the load and survive a descheduled worker; more would repeat that work too often.
+  // (m×k, cheaper when A is read in place) or packs it (a transposed A). More chunks than threads
+  // would balance the load better on a busy machine but repeat that work; measured, one per
+  // thread wins (the pool still lets the caller take a chunk a parked worker has not started).
   int chunksM = 1, chunksN = 1;
   if (count > 1) {
-    chunksM = std::min(2 * count, panelsM);
-    chunksN = std::min(2 * count, panelsN);
+    chunksM = std::min(kChunksPerThread * count, panelsM);
+    chunksN = std::min(kChunksPerThread * count, panelsN);
   }
   const double costM = static_cast<double>(chunksM) * P.k * P.n;
   const double costN = static_cast<double>(chunksN) * P.m * P.k * (P.aCol == 1 ? 0.5 : 1.0);

@@ -56,7 +56,7 @@ void ThreadPool::drain() {
 
 void ThreadPool::run(Task task, void* context, int chunks) {
   if (chunks <= 0) return;
-  if (size_ == 1 || chunks == 1) {
+  if (size_ == 1 || chunks == 1 || busy_.exchange(true, std::memory_order_acquire)) {
     for (int chunk = 0; chunk < chunks; chunk++) task(context, chunk, chunks);
     return;
   }
@@ -85,6 +85,7 @@ void ThreadPool::run(Task task, void* context, int chunks) {
       std::this_thread::yield();
     }
   }
+  busy_.store(false, std::memory_order_release);
 }
 
 void ThreadPool::workerLoop() {

@@ -46,6 +46,8 @@ class ThreadPool {
   std::condition_variable wake_;
   int sleeping_ = 0;
   std::atomic<bool> stop_{false};
+  // Set while a job runs: a second caller (another worker_thread's JavaScript) runs serially.
+  std::atomic<bool> busy_{false};
 };
 
 }  // namespace digitnet

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { ACTIVATION_NAMES, STAT_CORRECT, STAT_LOSS_SUM, type Engine } from '../../src/engine/engine.js';
 import { loadNativeEngine, nativeAddonPath, threadsFromEnvironment } from '../../src/engine/native.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
@@ -408,6 +409,36 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     assert.throws(() => engine.dropoutForward(small, small, 4, 1, 1), /rate 1 is invalid/);
     const labels = new Int32Array([12]);
     assert.throws(() => engine.softmaxCrossEntropy(small, labels, null, small, null, 1, 4, 1, new Float64Array(2)), /label 12/);
+  });
+
+  test('worker threads can use the addon alongside the main thread', { skip: addonMissing }, async () => {
+    const engine = loadNativeEngine();
+    const [m, k, n] = [128, 300, 200];
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require(workerData.path);
+      const { m, k, n } = workerData;
+      const input = new Float32Array(m * k).map((_, i) => (i % 7) / 7);
+      const kernel = new Float32Array(k * n).map((_, i) => (i % 5) / 5 - 0.4);
+      const out = new Float32Array(m * n);
+      for (let repeat = 0; repeat < 200; repeat++) addon.denseForward(input, kernel, null, out, m, k, n, 1);
+      parentPort.postMessage(out);`;
+    // execArgv: [] keeps the test runner's and tsx's flags out of the plain-JavaScript workers.
+    const workers = [0, 1].map(() => new Worker(code, { eval: true, execArgv: [], workerData: { path: nativeAddonPath(), m, k, n } }));
+    const exits = workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
+    const results = workers.map((worker) => new Promise<Float32Array>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (exitCode) => reject(new Error(`a worker exited with code ${exitCode} before answering`)));
+    }));
+    const input = new Float32Array(m * k).map((_, i) => (i % 7) / 7);
+    const kernel = new Float32Array(k * n).map((_, i) => (i % 5) / 5 - 0.4);
+    const out = new Float32Array(m * n);
+    for (let repeat = 0; repeat < 200; repeat++) engine.denseForward(input, kernel, null, out, m, k, n, 'relu');
+    for (const result of await Promise.all(results)) assert.deepEqual(result, out);
+    await Promise.all(exits);
+    // The main thread's engine still works after the workers' environments are gone.
+    engine.denseForward(input, kernel, null, out, m, k, n, 'relu');
   });
 
   test('DIGITNET_THREADS must be a whole number of threads', () => {
