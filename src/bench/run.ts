@@ -510,25 +510,7 @@ export function formatBenchmark(result: BenchmarkResult): string {
   lines.push(
     `digitnet — median of ${settings.timedEpochs} ${epochWord} after ${settings.warmupEpochs} warm-up${settings.extrapolated ? `, timed on ${settings.trainCount} images and scaled to 60,000` : ''}; GFLOP counts matrix products only (forward, weight gradients, input gradients but the first layer's)`,
   );
-  lines.push(
-    formatTable(
-      ['model', 'nb', 'params', 's/epoch', 'best', 'steps/s', 'GFLOP/epoch', 'GFLOP/s', '% peak', 'predict 10k', 'predict 10k (1 batch)', 'test acc'],
-      result.models.map((model) => [
-        model.architecture,
-        model.notebook ?? '—',
-        model.parameters.toLocaleString('en-US'),
-        formatSeconds(model.secondsPerEpoch),
-        formatSeconds(model.bestSecondsPerEpoch),
-        formatNumber(model.stepsPerSecond, 0),
-        formatNumber(model.gflopPerEpoch, 1),
-        formatNumber(model.gflops, 1),
-        model.percentOfPeak === null ? '—' : `${model.percentOfPeak.toFixed(1)}%`,
-        `${formatSeconds(model.predictSeconds)} s`,
-        `${formatSeconds(model.predictOneBatchSeconds)} s`,
-        `${(model.testAccuracy * 100).toFixed(2)}%`,
-      ]),
-    ),
-  );
+  lines.push(formatTable(...modelsTable(result)));
   lines.push(`peak RSS: ${formatBytes(result.peakRssBytes)} (process.resourceUsage().maxRSS after training all models)`);
 
   lines.push('');
@@ -556,39 +538,10 @@ export function formatBenchmark(result: BenchmarkResult): string {
     for (const warning of peer.warnings) lines.push(`    warning: ${warning}`);
   }
   if (available.length > 0) {
-    const find = (peer: PeerSummary, model: ModelBenchmark) =>
-      result.comparisons.find((comparison) => comparison.peer === peer.name && comparison.architecture === model.architecture);
     lines.push('training, seconds per epoch:');
-    lines.push(
-      formatTable(
-        ['model', 'digitnet', ...available.flatMap((peer) => [peer.shortLabel, 'ratio'])],
-        result.models.map((model) => [
-          model.architecture,
-          formatSeconds(model.secondsPerEpoch),
-          ...available.flatMap((peer) => {
-            const comparison = find(peer, model);
-            return [
-              comparison ? `${formatSeconds(comparison.peerSecondsPerEpoch)}${comparison.peerExtrapolated ? '*' : ''}` : '—',
-              formatRatio(comparison?.digitnetSecondsPerEpoch, comparison?.peerSecondsPerEpoch),
-            ];
-          }),
-        ]),
-      ),
-    );
-    lines.push('predicting the 10,000 test images in one batch, seconds (digitnet with batchSize 10000; Keras\'s default 32 is in the first table):');
-    lines.push(
-      formatTable(
-        ['model', 'digitnet', ...available.flatMap((peer) => [peer.shortLabel, 'ratio'])],
-        result.models.map((model) => [
-          model.architecture,
-          formatSeconds(model.predictOneBatchSeconds),
-          ...available.flatMap((peer) => {
-            const comparison = find(peer, model);
-            return [formatSeconds(comparison?.peerPredictSeconds), formatRatio(comparison?.digitnetPredictSeconds, comparison?.peerPredictSeconds)];
-          }),
-        ]),
-      ),
-    );
+    lines.push(formatTable(...peerTable(result, available, 'train')));
+    lines.push("predicting the 10,000 test images in one batch, seconds (digitnet with batchSize 10000; Keras's default 32 is in the first table):");
+    lines.push(formatTable(...peerTable(result, available, 'predict')));
     if (result.comparisons.some((comparison) => comparison.peerExtrapolated)) {
       const tfjs = available.find((peer) => peer.name === 'tfjs-wasm');
       const steps = tfjs?.models[0]?.timedSteps;
@@ -601,20 +554,7 @@ export function formatBenchmark(result: BenchmarkResult): string {
   lines.push('');
   lines.push('SGEMM on the layer shapes (m = batch 128; forward m×k·k×n, weight gradient k×m·m×n, input gradient m×n·n×k):');
   if (result.gemm.available) {
-    lines.push(
-      formatTable(
-        ['layout', 'm', 'k', 'n', 'µs/call', 'GFLOP/s', '% peak'],
-        result.gemm.results.map((row) => [
-          row.layout,
-          String(row.m),
-          String(row.k),
-          String(row.n),
-          formatNumber(row.microseconds, 1),
-          formatNumber(row.gflops, 1),
-          row.percentOfPeak === null ? '—' : `${row.percentOfPeak.toFixed(1)}%`,
-        ]),
-      ),
-    );
+    lines.push(formatTable(...gemmTable(result)));
     lines.push(`  ${result.gemm.note}`);
   } else {
     lines.push(`  ${result.gemm.note}`);
@@ -632,8 +572,6 @@ export function formatBenchmark(result: BenchmarkResult): string {
 export function formatBenchmarkMarkdown(result: BenchmarkResult): string {
   const { machine, settings } = result;
   const available = result.peers.filter((peer) => peer.available);
-  const find = (peer: PeerSummary, model: ModelBenchmark) =>
-    result.comparisons.find((comparison) => comparison.peer === peer.name && comparison.architecture === model.architecture);
   const lines: string[] = [];
   lines.push(`Measured ${result.date.slice(0, 10)} with \`digitnet bench${result.quick ? ' --quick' : ''}\`, engine ${result.engine}.`);
   lines.push('');
@@ -642,22 +580,7 @@ export function formatBenchmarkMarkdown(result: BenchmarkResult): string {
       `Node ${machine.node}, load average ${machine.loadAverage.toFixed(2)} at the start. fp32 peak ${machine.peakGflops?.toFixed(0) ?? '?'} GFLOP/s = ${machine.peakFormula}.`,
   );
   lines.push('');
-  lines.push(
-    formatMarkdownTable(
-      ['model (notebook)', 's/epoch (median)', 'best', 'steps/s', 'GFLOP/s', '% of peak', 'predict 10k (batch 32)', 'predict 10k (1 batch)', 'test acc'],
-      result.models.map((model) => [
-        `${model.architecture}${model.notebook ? ` (${model.notebook})` : ''}`,
-        formatSeconds(model.secondsPerEpoch),
-        formatSeconds(model.bestSecondsPerEpoch),
-        formatNumber(model.stepsPerSecond, 0),
-        formatNumber(model.gflops, 1),
-        model.percentOfPeak === null ? '—' : `${model.percentOfPeak.toFixed(1)}%`,
-        `${formatSeconds(model.predictSeconds)} s`,
-        `${formatSeconds(model.predictOneBatchSeconds)} s`,
-        `${(model.testAccuracy * 100).toFixed(2)}%`,
-      ]),
-    ),
-  );
+  lines.push(formatMarkdownTable(...modelsTable(result)));
   lines.push('');
   lines.push(`Median of ${settings.timedEpochs} epochs after ${settings.warmupEpochs} warm-up${settings.extrapolated ? `, on ${settings.trainCount} images scaled to 60,000` : ''}. Peak RSS ${formatBytes(result.peakRssBytes)}.`);
   const time = result.timeToAccuracy;
@@ -668,40 +591,75 @@ export function formatBenchmarkMarkdown(result: BenchmarkResult): string {
   );
   if (available.length > 0) {
     lines.push('');
-    lines.push(
-      formatMarkdownTable(
-        ['model', 'digitnet s/epoch', ...available.flatMap((peer) => [`${peer.label} s/epoch`, 'ratio'])],
-        result.models.map((model) => [
-          model.architecture,
-          formatSeconds(model.secondsPerEpoch),
-          ...available.flatMap((peer) => {
-            const comparison = find(peer, model);
-            return [
-              comparison ? `${formatSeconds(comparison.peerSecondsPerEpoch)}${comparison.peerExtrapolated ? '*' : ''}` : '—',
-              formatRatio(comparison?.digitnetSecondsPerEpoch, comparison?.peerSecondsPerEpoch),
-            ];
-          }),
-        ]),
-      ),
-    );
+    lines.push(formatMarkdownTable(...peerTable(result, available, 'train')));
+    lines.push('');
+    lines.push(formatMarkdownTable(...peerTable(result, available, 'predict')));
     lines.push('');
     lines.push('Ratio = digitnet time / peer time: below 1, digitnet is faster. * extrapolated from a part of an epoch.');
   }
   if (result.gemm.available) {
     lines.push('');
-    lines.push(
-      formatMarkdownTable(
-        ['layout', 'm', 'k', 'n', 'GFLOP/s', '% of peak'],
-        result.gemm.results.map((row) => [
-          row.layout,
-          String(row.m),
-          String(row.k),
-          String(row.n),
-          formatNumber(row.gflops, 1),
-          row.percentOfPeak === null ? '—' : `${row.percentOfPeak.toFixed(1)}%`,
-        ]),
-      ),
-    );
+    lines.push(formatMarkdownTable(...gemmTable(result)));
   }
   return lines.join('\n');
+}
+
+type Table = [header: string[], rows: string[][]];
+
+/** digitnet's own figures per model, the same columns in the terminal and in Markdown. */
+function modelsTable(result: BenchmarkResult): Table {
+  return [
+    ['model', 'nb', 'params', 's/epoch', 'best', 'steps/s', 'GFLOP/epoch', 'GFLOP/s', '% peak', 'predict 10k', 'predict 10k (1 batch)', 'test acc'],
+    result.models.map((model) => [
+      model.architecture,
+      model.notebook ?? '—',
+      model.parameters.toLocaleString('en-US'),
+      formatSeconds(model.secondsPerEpoch),
+      formatSeconds(model.bestSecondsPerEpoch),
+      formatNumber(model.stepsPerSecond, 0),
+      formatNumber(model.gflopPerEpoch, 1),
+      formatNumber(model.gflops, 1),
+      model.percentOfPeak === null ? '—' : `${model.percentOfPeak.toFixed(1)}%`,
+      `${formatSeconds(model.predictSeconds)} s`,
+      `${formatSeconds(model.predictOneBatchSeconds)} s`,
+      `${(model.testAccuracy * 100).toFixed(2)}%`,
+    ]),
+  ];
+}
+
+/** digitnet against each available peer: seconds per training epoch, or to predict the test set in one batch. */
+function peerTable(result: BenchmarkResult, available: readonly PeerSummary[], what: 'train' | 'predict'): Table {
+  const header = what === 'train' ? 's/epoch' : 'predict 10k, s';
+  return [
+    ['model', `digitnet ${header}`, ...available.flatMap((peer) => [`${peer.shortLabel} ${header}`, 'ratio'])],
+    result.models.map((model) => [
+      model.architecture,
+      formatSeconds(what === 'train' ? model.secondsPerEpoch : model.predictOneBatchSeconds),
+      ...available.flatMap((peer) => {
+        const comparison = result.comparisons.find((candidate) => candidate.peer === peer.name && candidate.architecture === model.architecture);
+        if (what === 'predict') {
+          return [formatSeconds(comparison?.peerPredictSeconds), formatRatio(comparison?.digitnetPredictSeconds, comparison?.peerPredictSeconds)];
+        }
+        return [
+          comparison ? `${formatSeconds(comparison.peerSecondsPerEpoch)}${comparison.peerExtrapolated ? '*' : ''}` : '—',
+          formatRatio(comparison?.digitnetSecondsPerEpoch, comparison?.peerSecondsPerEpoch),
+        ];
+      }),
+    ]),
+  ];
+}
+
+function gemmTable(result: BenchmarkResult): Table {
+  return [
+    ['layout', 'm', 'k', 'n', 'µs/call', 'GFLOP/s', '% peak'],
+    result.gemm.results.map((row) => [
+      row.layout,
+      String(row.m),
+      String(row.k),
+      String(row.n),
+      formatNumber(row.microseconds, 1),
+      formatNumber(row.gflops, 1),
+      row.percentOfPeak === null ? '—' : `${row.percentOfPeak.toFixed(1)}%`,
+    ]),
+  ];
 }

@@ -4,16 +4,35 @@
  * comparison can be written as a file (`{ "runs": [ ... ] }`).
  */
 import { z } from 'zod';
+import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
 import { PRESETS, type HiddenLayer, type Preset } from '../models/presets.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
 import { formatValue, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
 
+/** The activations a hidden layer may have (the output layer is always softmax). */
+export const HIDDEN_ACTIVATIONS = ['relu', 'sigmoid', 'tanh'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+
+/**
+ * Images an experiment is given instead of loading MNIST itself, e.g. the folder or CSV file
+ * `digitnet train --data` read. Not expressible in a comparison file: it holds the images.
+ */
+export interface ExperimentImages {
+  /** How messages and reports name the data, e.g. "CSV file digits/train.csv". */
+  name: string;
+  train: ImageSet;
+  /** Null when the data has none: the model is then measured on its validation split. */
+  test: ImageSet | null;
+}
+
 /** A model and its training described from scratch. */
 export interface CustomExperimentConfig {
   name: string;
-  /** Hidden relu layers, each optionally followed by dropout; [] is plain softmax regression. */
+  /** Hidden layers, each optionally followed by dropout; [] is plain softmax regression. */
   hidden: readonly HiddenLayer[];
+  /** The hidden layers' activation; relu, as every notebook, when omitted. */
+  activation?: HiddenActivation;
   /** [784] (flat vectors, the default) or [28, 28] (the model starts with Flatten). */
   inputShape?: readonly number[];
   optimizer: OptimizerName;
@@ -61,6 +80,8 @@ export interface ResolvedExperiment {
   preset: string | null;
   description: string;
   hidden: HiddenLayer[];
+  activation: HiddenActivation;
+  /** [28, 28] or [784] for MNIST; for other images only its length counts (Flatten first, or flat vectors). */
   inputShape: number[];
   optimizer: OptimizerName;
   learningRate: number | null;
@@ -70,7 +91,8 @@ export interface ResolvedExperiment {
   validation: 'test' | number | null;
   earlyStoppingPatience: number | null;
   restoreBest: boolean;
-  data: 'mnist' | 'combined';
+  /** 'mnist' has a test set; 'combined' and given images without one are measured on the validation split. */
+  data: 'mnist' | 'combined' | ExperimentImages;
   limit: number | null;
   seed: number | null;
   reported: ReportedFigure | null;
@@ -108,6 +130,7 @@ const loss = z.string(LOSS).refine((value) => {
 // Shared by both object forms; optional here, required fields are added per form.
 const settings = {
   name: name.optional(),
+  activation: z.enum(HIDDEN_ACTIVATIONS).optional(),
   optimizer: z.enum(OPTIMIZER_NAMES as [OptimizerName, ...OptimizerName[]]).optional(),
   learningRate: positiveNumber.optional(),
   loss: loss.optional(),
@@ -132,7 +155,7 @@ const customSchema = z.strictObject({
   epochs: positiveInteger,
 });
 
-/** "512-d0.2-512-d0.2" for 512 relu, dropout 0.2, twice; "(none)" without hidden layers. */
+/** "512-d0.2-512-d0.2" for 512 units, dropout 0.2, twice; "(none)" without hidden layers. */
 export function hiddenLayersLabel(hidden: readonly HiddenLayer[]): string {
   if (hidden.length === 0) return '(none)';
   return hidden.map((layer) => `${layer.units}${layer.dropout ? `-d${layer.dropout}` : ''}`).join('-');
@@ -165,8 +188,9 @@ export function resolveExperiment(config: unknown, context = 'experiment'): Reso
   const resolved: ResolvedExperiment = {
     name: parsed.name,
     preset: null,
-    description: `${hiddenLayersLabel(parsed.hidden)} relu, ${parsed.optimizer}`,
+    description: `${hiddenLayersLabel(parsed.hidden)} ${parsed.activation ?? 'relu'}, ${parsed.optimizer}`,
     hidden: parsed.hidden.map((layer) => ({ ...layer })),
+    activation: parsed.activation ?? 'relu',
     inputShape: [...(parsed.inputShape ?? [784])],
     optimizer: parsed.optimizer,
     learningRate: parsed.learningRate ?? null,
@@ -198,6 +222,7 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
     preset: preset.name,
     description: preset.description,
     hidden: preset.hidden.map((layer) => ({ ...layer })),
+    activation: given.activation ?? 'relu',
     inputShape: [...preset.inputShape],
     optimizer: given.optimizer ?? preset.optimizer,
     learningRate: given.learningRate ?? null,

@@ -1,9 +1,12 @@
 /** Training configurations one by one or side by side, as the seed notebooks compared their models. */
 export {
+  HIDDEN_ACTIVATIONS,
   hiddenLayersLabel,
   resolveExperiment,
   type CustomExperimentConfig,
   type ExperimentConfig,
+  type ExperimentImages,
+  type HiddenActivation,
   type PresetExperimentConfig,
   type ReportedFigure,
   type ResolvedExperiment,
@@ -15,6 +18,8 @@ export {
   runExperiment,
   runResolvedExperiment,
   targetsFor,
+  type ExperimentData,
+  type ExperimentReportOptions,
   type ExperimentResult,
   type RunExperimentOptions,
 } from './run.js';

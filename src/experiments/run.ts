@@ -1,7 +1,8 @@
 /**
- * One experiment: build the model a configuration describes, train it on MNIST with the
- * notebook's settings and measure it — on the test set, or for notebook 000's combined data
- * (which has no test set) on its validation split, the figure that notebook reported.
+ * One experiment: build the model a configuration describes, train it with the notebook's
+ * settings and measure it — on the test set, or for data without one (notebook 000's combined
+ * MNIST, a CSV file) on its validation split, the figure notebook 000 reported. `digitnet train`
+ * and `digitnet compare` both train through runResolvedExperiment.
  */
 import type { Callback, CallbackModel, Logs } from '../callbacks/callback.js';
 import { EarlyStopping } from '../callbacks/early-stopping.js';
@@ -17,7 +18,14 @@ import type { Sequential } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';
 import type { RunReportInput, SettingValue } from '../report/types.js';
 import { reportInputFromRun } from '../report/from-model.js';
-import { hiddenLayersLabel, resolveExperiment, type ExperimentConfig, type ReportedFigure, type ResolvedExperiment } from './configs.js';
+import {
+  hiddenLayersLabel,
+  resolveExperiment,
+  type ExperimentConfig,
+  type ExperimentImages,
+  type ReportedFigure,
+  type ResolvedExperiment,
+} from './configs.js';
 
 export interface RunExperimentOptions {
   /** Trains on at most this many images (the smaller of this and the config's own limit). */
@@ -26,15 +34,15 @@ export interface RunExperimentOptions {
   maxEpochs?: number;
   /** Seeds weights and shuffling when the config has no seed of its own. */
   seed?: number;
-  /** Aborting stops training after the current batch; the model is still measured. */
+  /** Aborting stops training after the current batch (an abort before fit starts runs no batch); the model is still measured. */
   signal?: AbortSignal;
   /** Keras's fit verbosity: 0 (the default here) prints nothing, 1 a progress bar, 2 a line per epoch. */
   verbose?: 0 | 1 | 2;
   progressStream?: ProgressStream;
   /** Called after every epoch with its 1-based number, the planned epochs and the epoch's logs. */
   onEpoch?: (epoch: number, epochs: number, logs: Logs) => void;
-  /** Called once the model is built and compiled, before training (e.g. to print its summary). */
-  onModel?: (model: Sequential, experiment: ResolvedExperiment) => void;
+  /** Called once the data is loaded and the model built and compiled, right before training (e.g. to print its summary). */
+  onModel?: (model: Sequential, experiment: ResolvedExperiment, data: ExperimentData) => void;
 }
 
 export interface ExperimentResult {
@@ -47,7 +55,7 @@ export interface ExperimentResult {
   /** Seconds spent in fit (validation included, data loading and the final evaluation not). */
   seconds: number;
   history: History;
-  /** What testLoss and testAccuracy were measured on: the test set, or the validation split for data "combined". */
+  /** What testLoss and testAccuracy were measured on: the test set, or the validation split when the data has none. */
   evaluatedOn: 'test' | 'validation';
   testLoss: number;
   testAccuracy: number;
@@ -60,6 +68,8 @@ export interface ExperimentResult {
   reported: ReportedFigure | null;
   /** True when the signal stopped training before its planned end. */
   interrupted: boolean;
+  /** e.g. "MNIST" or "CSV file digits/train.csv". */
+  dataName: string;
   /** The images the model was measured on, and the labels it trained on, validation share excluded (for a run report). */
   evaluationSet: ImageSet;
   trainLabels: Uint8Array;
@@ -69,31 +79,56 @@ export interface ExperimentResult {
   timings: { load: number; train: number; evaluate: number };
 }
 
-/** The training and evaluation sets an experiment uses. */
-interface ExperimentData {
+/** The images an experiment trains on and is measured on. */
+export interface ExperimentData {
+  /** e.g. "MNIST" or "CSV file digits/train.csv". */
+  name: string;
+  /** The training images, limit applied, validation share included (fit splits it off itself). */
   train: ImageSet;
-  /** For "mnist", the test set; for "combined", null (fit takes the split itself). */
+  /** The test set, or null when the data has none ("combined", a CSV file). */
   test: ImageSet | null;
-  /** The images the final figures come from. */
+  /** The images the final figures come from: the test set, else the validation split. */
   evaluation: ImageSet;
   /** The labels of the images the model learns from (without a validation split's share). */
   trainLabels: Uint8Array;
 }
 
-function loadExperimentData(experiment: ResolvedExperiment, limit: number | null): ExperimentData {
-  if (experiment.data === 'combined') {
-    const all = loadMnist({ combined: true }).all;
-    const train = limit === null ? all : takeFirst(all, limit);
-    const fraction = experiment.validation as number;
-    // Keras's validationSplit: the last fraction of the samples, before shuffling.
-    const splitAt = Math.floor(train.count * (1 - fraction));
-    return { train, test: null, evaluation: sliceImageSet(train, splitAt, train.count), trainLabels: train.labels.subarray(0, splitAt) };
+const COMBINED_NAME = 'MNIST, all 70,000 images (OpenML order)';
+
+function imagesOf(data: ResolvedExperiment['data']): ExperimentImages {
+  if (data === 'combined') return { name: COMBINED_NAME, train: loadMnist({ combined: true }).all, test: null };
+  if (data === 'mnist') {
+    const { train, test } = loadMnist();
+    return { name: 'MNIST', train, test };
   }
-  const { train: all, test } = loadMnist();
-  const train = limit === null ? all : takeFirst(all, limit);
-  const trainLabels =
-    typeof experiment.validation === 'number' ? train.labels.subarray(0, Math.floor(train.count * (1 - experiment.validation))) : train.labels;
-  return { train, test, evaluation: test, trainLabels };
+  return data;
+}
+
+function loadExperimentData(experiment: ResolvedExperiment, limit: number | null): ExperimentData {
+  const images = imagesOf(experiment.data);
+  if (images.train.labels.length === 0) {
+    throw new Error(`${images.name} has no labels: training needs a label column (label,pixel0,...,pixel783).`);
+  }
+  const train = limit === null ? images.train : takeFirst(images.train, limit);
+  const validation = experiment.validation;
+  if (validation === 'test' && !images.test) {
+    throw new Error(`${images.name} has no test set to validate on: use a validation split instead.`);
+  }
+  if (validation === null && !images.test) {
+    throw new Error(`${images.name} has no test set, so it needs a validation split to measure the model on.`);
+  }
+  // Keras's validationSplit: the last fraction of the samples, before shuffling.
+  const splitAt = typeof validation === 'number' ? Math.floor(train.count * (1 - validation)) : train.count;
+  if (typeof validation === 'number' && (splitAt === 0 || splitAt === train.count)) {
+    throw new Error(`A validation split of ${validation} of ${train.count} images leaves no training or no validation images: use more images or another split.`);
+  }
+  return {
+    name: images.name,
+    train,
+    test: images.test,
+    evaluation: images.test ?? sliceImageSet(train, splitAt, train.count),
+    trainLabels: train.labels.subarray(0, splitAt),
+  };
 }
 
 /** Images shaped as the model's first layer expects them, kept as uint8 (fit scales them by 1/255). */
@@ -105,6 +140,9 @@ export function imagesAs(set: ImageSet, inputShape: readonly number[]): Tensor {
 export function targetsFor(set: ImageSet, loss: LossName, classes = 10): Tensor | Uint8Array {
   return takesLabels(loss) ? set.labels : toCategorical(set.labels, classes);
 }
+
+// Only for speed: the figures do not depend on it beyond the order floats are summed in.
+const EVALUATION_BATCH_SIZE = 1000;
 
 function smaller(first: number | null | undefined, second: number | null | undefined): number | null {
   const given = [first, second].filter((value): value is number => typeof value === 'number');
@@ -160,22 +198,26 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const data = loadExperimentData(experiment, limit);
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
+  // The model follows the images' size; the experiment decides Flatten first or flat vectors.
+  const inputShape = experiment.inputShape.length > 1 ? [data.train.rows, data.train.cols] : [data.train.rows * data.train.cols];
   const seed = experiment.seed ?? options.seed;
-  const model = buildMlp(experiment.hidden, { inputShape: experiment.inputShape, seed });
+  const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed });
   const optimizer =
     experiment.learningRate === null ? experiment.optimizer : createOptimizer(experiment.optimizer, { learningRate: experiment.learningRate });
   model.compile({ optimizer, loss: experiment.loss, metrics: ['accuracy'] });
-  options.onModel?.(model, experiment);
 
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
-  const x = imagesAs(data.train, experiment.inputShape);
+  const x = imagesAs(data.train, inputShape);
   const y = targetsFor(data.train, experiment.loss);
+  const validationData =
+    experiment.validation === 'test' ? ([imagesAs(data.test!, inputShape), targetsFor(data.test!, experiment.loss)] as const) : undefined;
   const stopping =
     experiment.earlyStoppingPatience === null
       ? undefined
       : new EarlyStopping({ patience: experiment.earlyStoppingPatience, restoreBestWeights: experiment.restoreBest });
   const watcher = new ExperimentWatcher(epochs, options.signal, options.onEpoch);
   const callbacks: Callback[] = [watcher, ...(stopping ? [stopping] : [])];
+  options.onModel?.(model, experiment, data);
 
   const trainStart = performance.now();
   const history = await model.fit(x, y, {
@@ -183,19 +225,15 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
     batchSize: experiment.batchSize,
     verbose: options.verbose ?? 0,
     callbacks,
-    ...(experiment.validation === 'test'
-      ? { validationData: [imagesAs(data.test!, experiment.inputShape), targetsFor(data.test!, experiment.loss)] as const }
-      : experiment.validation !== null
-        ? { validationSplit: experiment.validation }
-        : {}),
+    ...(validationData ? { validationData } : typeof experiment.validation === 'number' ? { validationSplit: experiment.validation } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(options.progressStream ? { progressStream: options.progressStream } : {}),
   });
   const seconds = (performance.now() - trainStart) / 1000;
 
   const evaluateStart = performance.now();
-  const evaluation = model.evaluate(imagesAs(data.evaluation, experiment.inputShape), targetsFor(data.evaluation, experiment.loss), {
-    batchSize: Math.max(experiment.batchSize, 128),
+  const evaluation = model.evaluate(imagesAs(data.evaluation, inputShape), targetsFor(data.evaluation, experiment.loss), {
+    batchSize: EVALUATION_BATCH_SIZE,
   });
   const evaluateSeconds = (performance.now() - evaluateStart) / 1000;
 
@@ -207,7 +245,7 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
     epochsRun: history.epoch.length,
     seconds,
     history,
-    evaluatedOn: experiment.data === 'combined' ? 'validation' : 'test',
+    evaluatedOn: data.test ? 'test' : 'validation',
     testLoss: evaluation.loss,
     testAccuracy: evaluation.accuracy,
     ...(stopping?.stoppedEpoch !== undefined ? { stoppedEpoch: stopping.stoppedEpoch } : {}),
@@ -215,6 +253,7 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
     model,
     reported: experiment.reported,
     interrupted: watcher.interrupted,
+    dataName: data.name,
     evaluationSet: data.evaluation,
     trainLabels: data.trainLabels,
     engine: describeEngine(model.engine),
@@ -240,9 +279,10 @@ export function experimentSettings(result: ExperimentResult): Record<string, Set
   return {
     name: experiment.name,
     preset: experiment.preset,
-    data: experiment.data === 'combined' ? 'MNIST, all 70,000 images (OpenML order)' : 'MNIST',
+    data: result.dataName,
     'training images': result.trainLabels.length,
     'hidden layers': result.hiddenLayers,
+    activation: experiment.activation,
     'input shape': experiment.inputShape,
     optimizer: experiment.optimizer,
     'learning rate': experiment.learningRate ?? 'Keras default',
@@ -257,8 +297,19 @@ export function experimentSettings(result: ExperimentResult): Record<string, Set
   };
 }
 
-/** Everything writeRunReport needs to report an experiment's run. */
-export function experimentReportInput(result: ExperimentResult, title?: string): RunReportInput {
+/** What a run report of an experiment shows differently from experimentReportInput's defaults. */
+export interface ExperimentReportOptions {
+  /** "digitnet run: NAME" when omitted. */
+  title?: string;
+  /** experimentSettings(result) when omitted. */
+  settings?: Readonly<Record<string, SettingValue>>;
+  /** Seconds per phase; result.timings when omitted. */
+  timings?: Readonly<Record<string, number>>;
+}
+
+/** Everything writeRunReport needs to report an experiment's run; a string is the title. */
+export function experimentReportInput(result: ExperimentResult, options: string | ExperimentReportOptions = {}): RunReportInput {
+  const { title, settings, timings } = typeof options === 'string' ? { title: options } : options;
   return reportInputFromRun({
     model: result.model,
     history: result.history,
@@ -266,8 +317,8 @@ export function experimentReportInput(result: ExperimentResult, title?: string):
     ...(result.bestEpoch !== undefined ? { bestEpoch: result.bestEpoch } : {}),
     test: result.evaluationSet,
     trainLabels: result.trainLabels,
-    settings: experimentSettings(result),
-    timings: result.timings,
+    settings: settings ?? experimentSettings(result),
+    timings: timings ?? result.timings,
     engine: result.engine,
     title: title ?? `digitnet run: ${result.name}`,
   });

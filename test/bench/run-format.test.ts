@@ -109,6 +109,6 @@ test('the text report shows the machine, the figures, the ratios and how to inst
 
 test('the Markdown report has a row per model and the peer ratio', () => {
   const markdown = formatBenchmarkMarkdown(fixture());
-  assert.match(markdown, /\| 784-50-50-10 \(000\) \| 0\.250 \| 0\.200 \| 1876 \| 42\.0 \| 11\.7% \|/);
+  assert.match(markdown, /\| 784-50-50-10 \| 000 \| 42,310 \| 0\.250 \| 0\.200 \| 1876 \| 10\.5 \| 42\.0 \| 11\.7% \|/);
   assert.match(markdown, /\| 784-50-50-10 \| 0\.250 \| 0\.500 \| 0\.500× \|/);
 });

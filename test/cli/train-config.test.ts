@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CSV_SPLIT, resolveTrainConfig } from '../../src/cli/commands/train.js';
+import { DEFAULT_CSV_SPLIT, resolveTrainConfig, trainExperiment } from '../../src/cli/commands/train.js';
 import { formatPresetList, reportedFigure } from '../../src/cli/presets.js';
 import { parseDataSource } from '../../src/cli/data.js';
 import { findPreset, PRESETS } from '../../src/models/presets.js';
@@ -144,4 +144,35 @@ test('the preset list names every preset with its notebook and reported figure',
   assert.equal(markdown.length, PRESETS.length + 2);
   assert.match(markdown[0]!, /^\| preset \| notebook \| reported \| model and training \|$/);
   assert.match(markdown[2]!, /^\| `mlp-50-50-train20` \| 000 \| 91% validation \| /);
+});
+
+test('a train config becomes the experiment the runner trains, on the images --data gave', () => {
+  const images = { name: 'CSV file digits.csv', train: { images: new Uint8Array(0), labels: new Uint8Array(0), count: 0, rows: 28, cols: 28 }, test: null };
+  const experiment = trainExperiment(
+    resolveTrainConfig({ preset: 'mlp-512-512-dropout', layers: '64', activation: 'sigmoid', lr: '0.01', epochs: '3', earlyStopping: '2', restoreBest: true, seed: '5', limit: '100', data: 'digits.csv' }),
+    images,
+  );
+  assert.equal(experiment.name, 'mlp-512-512-dropout');
+  assert.equal(experiment.preset, 'mlp-512-512-dropout');
+  assert.deepEqual(experiment.hidden, [{ units: 64 }]);
+  assert.equal(experiment.activation, 'sigmoid');
+  assert.equal(experiment.learningRate, 0.01);
+  assert.equal(experiment.epochs, 3);
+  assert.equal(experiment.validation, DEFAULT_CSV_SPLIT);
+  assert.equal(experiment.earlyStoppingPatience, 2);
+  assert.equal(experiment.restoreBest, true);
+  assert.equal(experiment.seed, 5);
+  assert.equal(experiment.limit, 100);
+  assert.equal(experiment.data, images);
+  // Changed settings are no longer the notebook's model, so its figure does not apply.
+  assert.equal(experiment.reported, null);
+
+  const plain = trainExperiment(resolveTrainConfig({}), images);
+  assert.equal(plain.validation, 'test');
+  assert.equal(plain.earlyStoppingPatience, null);
+  assert.equal(plain.restoreBest, false);
+  assert.equal(plain.seed, null);
+  assert.deepEqual(plain.inputShape, [28, 28]);
+  assert.equal(plain.reported?.accuracy, 0.9804);
+  assert.equal(trainExperiment(resolveTrainConfig({ preset: 'mlp-512-rmsprop' }), images).validation, null);
 });

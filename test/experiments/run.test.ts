@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { experimentReportInput, runExperiment } from '../../src/experiments/run.js';
+import { resolveExperiment, type ResolvedExperiment } from '../../src/experiments/configs.js';
+import { experimentReportInput, experimentSettings, runExperiment, runResolvedExperiment } from '../../src/experiments/run.js';
+import type { Dense } from '../../src/layers/dense.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { takeFirst } from '../../src/data/transforms.js';
 import { reportInputFromModel } from '../../src/report/from-model.js';
@@ -73,6 +75,33 @@ test('a custom config with a sparse loss, early stopping and an aborted signal',
   assert.equal(result.epochsRun, 0);
   assert.equal(result.parameters, 784 * 16 + 16 + 16 * 10 + 10);
   assert.ok(Number.isFinite(result.testAccuracy));
+});
+
+test('given images without a test set are measured on their validation split, with the activation asked for', async () => {
+  const train = takeFirst(loadMnist().train, 400);
+  const seen: number[] = [];
+  const experiment: ResolvedExperiment = {
+    ...resolveExperiment({ name: 'given', hidden: [{ units: 8 }], activation: 'tanh', optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', epochs: 1, validation: 0.25 }),
+    data: { name: 'four hundred digits', train, test: null },
+  };
+  const result = await runResolvedExperiment(experiment, {
+    seed: 1,
+    onModel: (_model, _experiment, data) => seen.push(data.train.count, data.evaluation.count, data.trainLabels.length, data.test === null ? 0 : 1),
+  });
+  assert.deepEqual(seen, [400, 100, 300, 0]);
+  assert.equal(result.evaluatedOn, 'validation');
+  assert.equal(result.dataName, 'four hundred digits');
+  assert.ok(Math.abs(result.testAccuracy - result.history.val_accuracy[0]!) < 1e-9);
+  assert.deepEqual(result.model.layers.filter((layer) => layer.className === 'Dense').map((layer) => (layer as Dense).activation), ['tanh', 'softmax']);
+  assert.equal(experimentSettings(result).activation, 'tanh');
+  assert.equal(experimentSettings(result).data, 'four hundred digits');
+
+  const given = (changes: Partial<ResolvedExperiment>): Promise<unknown> => runResolvedExperiment({ ...experiment, ...changes });
+  await assert.rejects(given({ validation: 'test' }), /^Error: four hundred digits has no test set to validate on: use a validation split instead\.$/);
+  await assert.rejects(given({ validation: null }), /four hundred digits has no test set, so it needs a validation split/);
+  await assert.rejects(given({ limit: 1, validation: 0.5 }), /A validation split of 0\.5 of 1 images leaves no training or no validation images/);
+  const unlabelled = { ...train, labels: new Uint8Array(0) };
+  await assert.rejects(given({ data: { name: 'CSV file x.csv', train: unlabelled, test: null } }), /CSV file x\.csv has no labels/);
 });
 
 test('bad options are named', async () => {

@@ -5,24 +5,20 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Callback } from '../../callbacks/callback.js';
-import { EarlyStopping } from '../../callbacks/early-stopping.js';
-import { takeFirst, toCategorical } from '../../data/transforms.js';
-import type { ImageSet, Tensor } from '../../data/tensor.js';
 import { describeEngine, getEngine } from '../../engine/select.js';
-import { isCrossentropy, parseLoss, takesLabels, type LossName } from '../../losses/losses.js';
-import { buildMlp, DEFAULT_PRESET, findPreset, type HiddenLayer } from '../../models/presets.js';
+import { HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
+import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
+import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
+import { DEFAULT_PRESET, findPreset, type HiddenLayer } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
-import { createOptimizer, OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
-import { setRandomSeed } from '../../random/seed.js';
-import { DATA_HELP, describeDataSource, imagesFor, loadData, parseDataSource, type DataSource } from '../data.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
+import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED } from '../errors.js';
 import { formatPresetList, reportedFigure } from '../presets.js';
 import { formatCount, formatPercent, print } from '../table.js';
 import * as values from '../values.js';
 
-export const HIDDEN_ACTIVATIONS = ['relu', 'sigmoid', 'tanh'] as const;
-export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
+export { HIDDEN_ACTIVATIONS, type HiddenActivation };
 
 /** The options as commander hands them over (strings), or typed values from code. */
 export interface TrainOptions {
@@ -249,10 +245,6 @@ function checkWritable(path: string, option: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${option} ${path} is a folder; give a file name.`);
 }
 
-function targetsFor(set: ImageSet, loss: LossName): Uint8Array | Tensor {
-  return takesLabels(loss) ? set.labels : toCategorical(set.labels);
-}
-
 function describeValidation(config: TrainConfig, testCount: number): string {
   switch (config.validation.kind) {
     case 'test':
@@ -268,153 +260,131 @@ function layerText(config: TrainConfig): string {
   return config.hidden.map((layer) => `${layer.units}${layer.dropout ? ` (dropout ${layer.dropout})` : ''}`).join(', ') || 'none';
 }
 
+/** The experiment the runner trains for a train config, on the images the config's --data gave. */
+export function trainExperiment(config: TrainConfig, images: ExperimentImages): ResolvedExperiment {
+  const base = resolveExperiment(config.preset);
+  return {
+    ...base,
+    hidden: config.hidden.map((layer) => ({ ...layer })),
+    activation: config.activation,
+    inputShape: [...config.inputShape],
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    loss: config.loss,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    validation: config.validation.kind === 'split' ? config.validation.fraction : config.validation.kind === 'test' ? 'test' : null,
+    earlyStoppingPatience: config.earlyStopping?.patience ?? null,
+    restoreBest: config.earlyStopping?.restoreBest ?? false,
+    data: images,
+    limit: config.limit,
+    seed: config.seed,
+    // The notebook's figure only measures the notebook's model.
+    reported: config.overrides.length === 0 ? base.reported : null,
+  };
+}
+
 /** Runs the training the config describes, printing as it goes. */
 export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   if (config.save) checkWritable(config.save, '--save');
   if (config.json) checkWritable(config.json, '--json');
-  const engine = getEngine();
-  const engineText = describeEngine(engine);
+  const engineText = describeEngine(getEngine());
   const talk = config.verbose > 0;
   if (talk) print(`Engine: ${engineText}`);
-
   const loaded = loadData(config.data);
-  if (loaded.train.labels.length === 0) {
-    throw new Error(`${describeDataSource(config.data)} has no labels: training needs a label column (label,pixel0,...,pixel783).`);
-  }
-  const train = config.limit !== null ? takeFirst(loaded.train, config.limit) : loaded.train;
-  const test = loaded.test;
-  // The model follows the data's image size; the preset only decides Flatten or flat vectors.
-  const inputShape = config.inputShape.length > 1 ? [train.rows, train.cols] : [train.rows * train.cols];
-
-  if (config.seed !== null) setRandomSeed(config.seed);
-  const model: Sequential = buildMlp(config.hidden, { inputShape, activation: config.activation, seed: config.seed ?? undefined });
-  const optimizer = createOptimizer(config.optimizer, config.learningRate !== null ? { learningRate: config.learningRate } : {});
-  model.compile({ optimizer, loss: config.loss, metrics: ['accuracy'] });
-  if (!isCrossentropy(config.loss) && talk) print('Note: meanSquaredError on softmax outputs trains slowly; the notebooks used cross-entropy.');
-
-  const x = imagesFor(train, inputShape);
-  const y = targetsFor(train, config.loss);
-  const validationData: readonly [Tensor, Uint8Array | Tensor] | undefined =
-    config.validation.kind === 'test' && test ? [imagesFor(test, inputShape), targetsFor(test, config.loss)] : undefined;
-  if (config.validation.kind === 'test' && !test) throw new Error(`${loaded.name} has no test set to validate on: use --validation-split F.`);
-  const splitAt = config.validation.kind === 'split' ? Math.floor(train.count * (1 - config.validation.fraction)) : train.count;
-  if (config.validation.kind === 'split' && (splitAt === 0 || splitAt === train.count)) {
-    throw new Error(`A validation split of ${config.validation.fraction} of ${train.count} images leaves no training or no validation images: use more images or another split.`);
-  }
-
-  if (talk) {
-    const limited = config.limit !== null && config.limit < loaded.train.count ? ` (the first ${formatCount(train.count)} of ${formatCount(loaded.train.count)})` : '';
-    print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, test?.count ?? 0)}.`);
-    for (const note of config.notes) print(`Note: ${note}`);
-    print(
-      `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
-        `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
-        `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${config.epochs} epochs, batch ${config.batchSize}.`,
-    );
-    print(model.summaryText());
-  }
-
-  const callbacks: Callback[] = [];
-  let stopper: EarlyStopping | undefined;
-  if (config.earlyStopping) {
-    stopper = new EarlyStopping({ monitor: 'val_loss', patience: config.earlyStopping.patience, restoreBestWeights: config.earlyStopping.restoreBest });
-    callbacks.push(stopper);
-  }
 
   // Ctrl-C: the first asks fit to stop after the current batch; a second quits at once.
-  let interrupted = false;
+  const interruption = new AbortController();
   const onInterrupt = (): void => {
-    if (interrupted) {
+    if (interruption.signal.aborted) {
       process.stderr.write('\ndigitnet: interrupted again; quitting now without saving.\n');
       process.exit(EXIT_INTERRUPTED);
     }
-    interrupted = true;
-    model.stopTraining = true;
+    interruption.abort();
     process.stderr.write('\ndigitnet: stopping after this batch (press Ctrl-C again to quit at once); the model will not be saved.\n');
   };
-  process.on('SIGINT', onInterrupt);
-  const started = performance.now();
-  let history;
+  let result: ExperimentResult;
   try {
-    history = await model.fit(x, y, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
+    result = await runResolvedExperiment(trainExperiment(config, loaded), {
       verbose: config.verbose,
-      callbacks,
-      ...(validationData ? { validationData } : {}),
-      ...(config.validation.kind === 'split' ? { validationSplit: config.validation.fraction } : {}),
-      ...(config.seed !== null ? { seed: config.seed } : {}),
+      progressStream: process.stdout,
+      signal: interruption.signal,
+      onModel: (model, _experiment, data) => {
+        if (talk) printPlan(config, model, loaded, data);
+        // Only now: a Ctrl-C while the data loads still ends the process at once.
+        process.on('SIGINT', onInterrupt);
+      },
     });
   } finally {
-    // Left installed until the process ends, so a Ctrl-C while saving cannot leave it half done
-    // in silence; a second handler call then quits.
-    if (!interrupted) process.off('SIGINT', onInterrupt);
+    // Left installed after an interruption until the process ends, so a Ctrl-C while the
+    // model is measured cannot be lost in silence; a second handler call then quits.
+    if (!interruption.signal.aborted) process.off('SIGINT', onInterrupt);
   }
-  const fitSeconds = (performance.now() - started) / 1000;
-  const epochsRun = history.epoch.length;
-  if (interrupted) {
-    throw new CliError(`Training was stopped by Ctrl-C in epoch ${epochsRun} of ${config.epochs}; the model was not saved.`, EXIT_INTERRUPTED);
+  if (result.interrupted) {
+    throw new CliError(`Training was stopped by Ctrl-C in epoch ${result.epochsRun} of ${config.epochs}; the model was not saved.`, EXIT_INTERRUPTED);
   }
-  if (stopper?.stoppedEpoch !== undefined && talk) {
-    print(`Early stopping after epoch ${stopper.stoppedEpoch + 1}${stopper.restored ? `; restored the weights of epoch ${stopper.bestEpoch + 1}` : ''}.`);
+  if (result.stoppedEpoch !== undefined && talk) {
+    print(`Early stopping after epoch ${result.stoppedEpoch + 1}${result.bestEpoch !== undefined ? `; restored the weights of epoch ${result.bestEpoch + 1}` : ''}.`);
   }
 
-  // The test set, or as fit's validationSplit the last fraction of the training images.
-  const evaluationSet: ImageSet =
-    config.evaluateOn === 'test' && test
-      ? test
-      : { ...train, images: train.images.subarray(splitAt * train.rows * train.cols), labels: train.labels.subarray(splitAt), count: train.count - splitAt };
-  const evaluation = model.evaluate(imagesFor(evaluationSet, inputShape), targetsFor(evaluationSet, config.loss), { batchSize: 1000 });
-  const evaluatedOn = config.evaluateOn === 'test' && test ? 'test set' : 'validation split';
-
-  if (config.save) model.save(config.save);
-  const result: TrainResult = {
+  if (config.save) result.model.save(config.save);
+  const history = result.history;
+  const evaluatedOn = result.evaluatedOn === 'test' ? 'test set' : 'validation split';
+  const trainResult: TrainResult = {
     config,
     engine: engineText,
-    params: model.countParams(),
-    epochs: epochsRun,
-    fitSeconds,
+    params: result.parameters,
+    epochs: result.epochsRun,
+    fitSeconds: result.seconds,
     history: {
       loss: history.loss,
       accuracy: history.accuracy,
       ...(history.history.val_loss ? { val_loss: history.val_loss, val_accuracy: history.val_accuracy } : {}),
     },
-    test: { loss: evaluation.loss, accuracy: evaluation.accuracy },
+    test: { loss: result.testLoss, accuracy: result.testAccuracy },
     evaluatedOn,
-    trainSamples: splitAt,
+    trainSamples: result.trainLabels.length,
     savedTo: config.save,
   };
-  if (config.json) writeFileSync(config.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (config.json) writeFileSync(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
   if (config.report) {
     const { writeRunReport } = await import('../../report/report-html.js');
-    const { reportInputFromRun } = await import('../../report/from-model.js');
     const written = await writeRunReport(
       config.report,
-      reportInputFromRun({
-        model,
-        history,
-        ...(stopper ? { earlyStopping: stopper } : {}),
-        test: evaluationSet,
-        trainLabels: train.labels.subarray(0, splitAt),
-        settings: reportSettings(config, loaded.name, splitAt),
-        timings: { fit: fitSeconds },
-        engine: engineText,
+      experimentReportInput(result, {
         title: `digitnet train --preset ${config.preset}`,
+        settings: reportSettings(config, loaded.name, result.trainLabels.length),
+        timings: { fit: result.seconds },
       }),
     );
     if (talk) print(`Report written to ${written.htmlPath}`);
   }
 
   const label = evaluatedOn === 'test set' ? 'Test' : 'Validation';
-  print(`${label} loss: ${evaluation.loss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${evaluation.accuracy.toFixed(4)} (${formatPercent(evaluation.accuracy)})`);
+  print(`${label} loss: ${result.testLoss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${result.testAccuracy.toFixed(4)} (${formatPercent(result.testAccuracy)})`);
   if (talk) {
     const preset = findPreset(config.preset);
     if (config.overrides.length === 0 && preset.reported) print(`Notebook ${preset.notebook} reported ${reportedFigure(preset)} accuracy for this model.`);
-    print(`Trained ${epochsRun} epochs in ${fitSeconds.toFixed(1)} s.`);
+    print(`Trained ${result.epochsRun} epochs in ${result.seconds.toFixed(1)} s.`);
   }
   print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
   if (config.json && talk) print(`Run written to ${config.json}`);
-  return result;
+  return trainResult;
+}
+
+/** What is about to be trained on what, and the model's summary. */
+function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, data: ExperimentData): void {
+  if (!isCrossentropy(config.loss)) print('Note: meanSquaredError on softmax outputs trains slowly; the notebooks used cross-entropy.');
+  const train = data.train;
+  const limited = config.limit !== null && config.limit < loaded.train.count ? ` (the first ${formatCount(train.count)} of ${formatCount(loaded.train.count)})` : '';
+  print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, data.test?.count ?? 0)}.`);
+  for (const note of config.notes) print(`Note: ${note}`);
+  print(
+    `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
+      `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
+      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${config.epochs} epochs, batch ${config.batchSize}.`,
+  );
+  print(model.summaryText());
 }
 
 function reportSettings(config: TrainConfig, dataName: string, trainSamples: number): Record<string, string | number | boolean | null> {
