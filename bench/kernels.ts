@@ -3,6 +3,7 @@
  * training step (the engine calls a Dense/Dropout model makes per batch) and of predicting a
  * test set. Used by the bench harness; run directly for a table:
  *   npx tsx bench/kernels.ts            (DIGITNET_THREADS=1 to measure one thread)
+ *   npx tsx bench/kernels.ts first train predict gemm   (only the parts named)
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,68 @@ export async function benchmarkGemm(
     results.push({ layout, m, k, n, microseconds, gflops: (2 * m * k * n) / (microseconds * 1000) });
     // Let other work (and the event loop) breathe between shapes.
     await new Promise((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
+
+export interface FirstLayerResult {
+  layout: 'forward' | 'weightGradient';
+  m: number;
+  k: number;
+  n: number;
+  /** Median over the timed calls, microseconds. */
+  microseconds: number;
+  /** The fastest call, microseconds. */
+  fastestMicroseconds: number;
+}
+
+/**
+ * The first layer's forward and weight-gradient GEMMs on batches of real images (their zeros are
+ * what the native engine exploits, so random dense inputs would say nothing): median and fastest
+ * microseconds per call, cycling through `batches` different shuffled batches.
+ */
+export async function benchmarkFirstLayer(
+  engine: Engine,
+  images: Uint8Array,
+  widths: readonly number[] = [512, 256, 50],
+  batch = 128,
+  k = 784,
+  budgetMs = 400,
+  batches = 32,
+): Promise<FirstLayerResult[]> {
+  const random = new Random(5);
+  const count = Math.floor(images.length / k);
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  random.shuffle(order);
+  const inputs: Float32Array[] = [];
+  for (let b = 0; b < batches; b++) {
+    const input = new Float32Array(batch * k);
+    engine.gatherRows(images, order, (b * batch) % Math.max(1, count - batch), batch, k, 1 / 255, input);
+    inputs.push(input);
+  }
+  const results: FirstLayerResult[] = [];
+  for (const n of widths) {
+    const kernel = randomFloats(random, k * n, -0.05, 0.05);
+    const bias = randomFloats(random, n);
+    const output = new Float32Array(batch * n);
+    const gradOutput = randomFloats(random, batch * n);
+    const gradKernel = new Float32Array(k * n);
+    const gradBias = new Float32Array(n);
+    let next = 0;
+    const forward = (): void => {
+      engine.denseForward(inputs[next], kernel, bias, output, batch, k, n, 'relu');
+      next = (next + 1) % batches;
+    };
+    const gradient = (): void => {
+      engine.weightGradient(inputs[next], gradOutput, gradKernel, gradBias, batch, k, n);
+      next = (next + 1) % batches;
+    };
+    for (const [layout, body] of [['forward', forward], ['weightGradient', gradient]] as const) {
+      const samples = timeSamples(body, budgetMs, 20, 20000);
+      results.push({ layout, m: batch, k, n, microseconds: median(samples), fastestMicroseconds: Math.min(...samples) });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return results;
 }
@@ -264,19 +327,29 @@ async function main(): Promise<void> {
     console.log(`MNIST unavailable (${error instanceof Error ? error.message : String(error)}); using synthetic images`);
   }
   console.log(`engine: ${describeEngine(engine)}`);
-  console.log('layout          m     k     n   GFLOP/s  µs/call');
-  for (const result of await benchmarkGemm(engine)) {
+  const parts = process.argv.slice(2);
+  const wanted = (part: string): boolean => parts.length === 0 || parts.includes(part);
+  if (wanted('gemm')) console.log('layout          m     k     n   GFLOP/s  µs/call');
+  for (const result of wanted('gemm') ? await benchmarkGemm(engine) : []) {
     console.log(
       `${result.layout.padEnd(14)} ${String(result.m).padStart(4)} ${String(result.k).padStart(5)} ${String(result.n).padStart(5)} ${result.gflops.toFixed(1).padStart(9)} ${result.microseconds.toFixed(1).padStart(8)}`,
     );
   }
-  for (const [units, dropout] of [[[784, 512, 512, 10], 0.2], [[784, 256, 128, 10], 0], [[784, 50, 50, 10], 0]] as const) {
+  if (train && wanted('first')) {
+    console.log('first layer on real MNIST batches     median µs  fastest µs');
+    for (const result of await benchmarkFirstLayer(engine, train)) {
+      console.log(
+        `${result.layout.padEnd(14)} ${String(result.m).padStart(4)} ${String(result.k).padStart(5)} ${String(result.n).padStart(5)} ${result.microseconds.toFixed(1).padStart(16)} ${result.fastestMicroseconds.toFixed(1).padStart(11)}`,
+      );
+    }
+  }
+  for (const [units, dropout] of wanted('train') ? ([[[784, 512, 512, 10], 0.2], [[784, 256, 128, 10], 0], [[784, 50, 50, 10], 0]] as const) : []) {
     const result = await benchmarkTrainingStep(engine, { units, dropout, images: train });
     console.log(
       `train ${units.join('-')}${dropout ? ` dropout ${dropout}` : ''}: ${result.millisecondsPerStep.toFixed(3)} ms/step (fastest ${result.fastestMillisecondsPerStep.toFixed(3)}) → ${result.secondsPerEpoch.toFixed(3)} s/epoch`,
     );
   }
-  for (const batch of [10_000, 1000, 128]) {
+  for (const batch of wanted('predict') ? [10_000, 1000, 128] : []) {
     const milliseconds = await benchmarkPrediction(engine, [784, 512, 512, 10], 10_000, batch, 1000, test);
     console.log(`predict 10,000 images 784-512-512-10 (batch ${batch}): ${milliseconds.toFixed(1)} ms`);
   }

@@ -202,6 +202,13 @@ napi_value Configure(napi_env env, napi_callback_info info) {
   // With other environments sharing the pool, it cannot be resized under them.
   threadCount = std::min(threads, pool->size());
   isa = bestKernels(requested);
+  // For benchmarks: DIGITNET_SPARSE_FORWARD / DIGITNET_SPARSE_GRADIENT set the shares of nonzeros
+  // below which the sparse paths run (0 turns them off, 2 forces them).
+  {
+    const char* forward = getenv("DIGITNET_SPARSE_FORWARD");
+    const char* gradient = getenv("DIGITNET_SPARSE_GRADIENT");
+    if (forward || gradient) setSparseThresholds(forward ? atof(forward) : -1, gradient ? atof(gradient) : -1);
+  }
   napi_value result;
   napi_create_string_utf8(env, isa->name, NAPI_AUTO_LENGTH, &result);
   return result;

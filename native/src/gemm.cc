@@ -36,6 +36,18 @@ struct Scratch {
     }
     return data;
   }
+  // Makes room for `count` floats, keeping the first `keep`; grows by half again at least.
+  float* grow(size_t count, size_t keep) {
+    if (count <= capacity) return data;
+    const size_t larger = std::max(count, capacity + capacity / 2);
+    float* grown = static_cast<float*>(aligned_alloc(64, (larger * sizeof(float) + 63) / 64 * 64));
+    if (!grown) abort();  // out of memory for lists no larger than A: nothing sane to do
+    if (keep) memcpy(grown, data, keep * sizeof(float));
+    free(data);
+    data = grown;
+    capacity = larger;
+    return data;
+  }
 };
 
 // Rows of A handled per pass over the packed B block: an A block of mc × kc floats stays in L2.
@@ -51,6 +63,17 @@ struct IntScratch {
       data = static_cast<int*>(malloc(count * sizeof(int)));
       capacity = data ? count : 0;
     }
+    return data;
+  }
+  int* grow(size_t count, size_t keep) {
+    if (count <= capacity) return data;
+    const size_t larger = std::max(count, capacity + capacity / 2);
+    int* grown = static_cast<int*>(malloc(larger * sizeof(int)));
+    if (!grown) abort();
+    if (keep) memcpy(grown, data, keep * sizeof(int));
+    free(data);
+    data = grown;
+    capacity = larger;
     return data;
   }
 };
@@ -212,7 +235,387 @@ void gemmTask(void* context, int index, int count) {
   }
 }
 
+// ---- the sparse path ----------------------------------------------------------------------------
+//
+// When A is mostly exact zeros (MNIST pixels: about 81%), each output row is built from A's nonzeros
+// alone: out[i,:] = init + Σ over the nonzero A(i,p), in order of p, of A(i,p)·B(p,:). Every element
+// is still one chain of fused multiply-adds in order of p that skips only exact zeros (as the
+// reference does), so it matches the dense path, which skips or adds zero products (only the sign
+// of a zero sum or an infinite B can tell them apart), and is the same for any split of rows or
+// columns among threads.
+
+// Below these shares of nonzeros in A (sampled) the sparse path runs. Measured with 2 threads on
+// 128-row batches (bench/kernels.ts and a C++ harness; a shared, noisy machine): on MNIST pixels
+// (19% nonzero) the sparse forward product beats the dense path's zero-strip skipping by 15–25% at
+// 512 columns, breaks even at 256 and loses at 50; the sparse weight gradient wins by 10–25% at
+// 50 to 512 columns. On ReLU outputs (zeros scattered, 128×512×512) the forward product breaks
+// even near 45% nonzeros and the weight gradient past 55%, but at 128 columns or fewer the weight
+// gradient needs far sparser input, and below 32 columns listing costs more than it saves.
+#ifndef DIGITNET_SPARSE_FORWARD
+#define DIGITNET_SPARSE_FORWARD 0.35
+#endif
+#ifndef DIGITNET_SPARSE_GRADIENT
+#define DIGITNET_SPARSE_GRADIENT 0.55
+#endif
+const double kSparseNarrowBelow = 0.30;
+const int kSparseWideColumns = 256;
+const int kSparseGradientMinimumColumns = 32;
+double sparseForwardBelow = DIGITNET_SPARSE_FORWARD;
+double sparseGradientBelow = DIGITNET_SPARSE_GRADIENT;
+
+// Whether A's sampled density takes the sparse path; a threshold above 1 forces it (tests), 0 or
+// below turns it off.
+bool sparseForwardWins(double density, int n) {
+  if (sparseForwardBelow > 1) return true;
+  return n >= kSparseWideColumns && density < sparseForwardBelow;
+}
+bool sparseGradientWins(double density, int n) {
+  if (sparseGradientBelow > 1) return true;
+  if (n < kSparseGradientMinimumColumns) return false;
+  return density < (n >= kSparseWideColumns ? sparseGradientBelow : std::min(sparseGradientBelow, kSparseNarrowBelow));
+}
+
+thread_local IntScratch sparseStarts;
+thread_local IntScratch sparseIndices;
+thread_local Scratch sparseValues;
+thread_local IntScratch sampleIndices;
+thread_local Scratch sampleValues;
+thread_local IntScratch bucketCursor;
+thread_local Scratch sparseB;
+thread_local IntScratch seenRows;
+thread_local IntScratch sparseBounds;
+
+// Columns of B per pass of the forward kernel, and reduction steps per tile: a tile of B
+// (128 × 64 floats, 32 KiB) stays in L1 while every row's nonzeros in it pass.
+#ifndef DIGITNET_SPARSE_COLUMNS
+#define DIGITNET_SPARSE_COLUMNS 64
+#endif
+#ifndef DIGITNET_SPARSE_TILE
+#define DIGITNET_SPARSE_TILE 128
+#endif
+const int kSparseForwardColumns = DIGITNET_SPARSE_COLUMNS;
+const int kSparseTile = DIGITNET_SPARSE_TILE;
+// Largest B (floats) the sparse path copies, and the most list entries the shared lists of a
+// column-split forward product reserve (a row's worth, k + 16, for every row).
+const long kSparseLargestB = 1L << 23;
+const long kSparseSharedEntries = 1L << 22;
+// Rows listed at a time by the forward kernel.
+const int kSparseRows = 256;
+
+// Columns of B per pass of the weight-gradient kernel: the block (batch × 64) stays in L1.
+const int kSparseGradientColumns = 64;
+
+// The share of nonzeros in up to 32 evenly spaced rows of x (rows × cols, row stride ld). A sample
+// only picks the path, and both paths give the same result.
+double sampledDensity(const IsaKernels* isa, const float* x, long rows, int cols, long ld) {
+  const long samples = std::min(rows, 32L);
+  int* indices = sampleIndices.get(cols + 16);
+  float* values = sampleValues.get(cols + 16);
+  if (!indices || !values) abort();
+  long nonzero = 0;
+  for (long s = 0; s < samples; s++) nonzero += isa->listNonzero(x + rows * s / samples * ld, cols, indices, values, nullptr);
+  return static_cast<double>(nonzero) / (static_cast<double>(samples) * cols);
+}
+
+// Lists shared by the threads of a column-split forward product: row r's list is at r * stride.
+struct SharedLists {
+  int* indices;
+  float* values;
+  long stride;
+  int* bounds;     // (tiles + 1) × m: bounds[t * m + r] is where row r's list reaches tile t
+  uint16_t* seen;  // one bit set per row of B that a list uses, per listing chunk
+  int tiles, seenWords;
+};
+
+struct SparseJob {
+  const IsaKernels* isa;
+  const GemmProblem* problem;
+  int rowChunks, columnChunks;
+  SharedLists* shared;
+};
+
+thread_local IntScratch sharedIndices;
+thread_local Scratch sharedValues;
+thread_local IntScratch sharedBounds;
+thread_local IntScratch sharedSeen;
+
+// Columns [c0, c1) of chunk `index` of `chunks`, cut at whole vectors of 16.
+void columnRange(int n, int index, int chunks, int* c0, int* c1) {
+  const int vectors = (n + 15) / 16;
+  *c0 = std::min(n, vectors * index / chunks * 16);
+  *c1 = std::min(n, vectors * (index + 1) / chunks * 16);
+}
+
+// Copies B(0..rows, c0..c0+width) into 64-byte aligned rows of `ld` floats: typed arrays from
+// JavaScript are aligned to 16 bytes at best, and vectors that straddle cache lines cost twice as
+// much; the copy is contiguous too, so the block sits in cache without conflicts.
+// Copies B(0..rows, c0..c1) into blocks of `width` columns, block b at out + b * rows * width,
+// each row 64-byte aligned and zero-padded (the kernel reads whole vectors; the padding is never a
+// stray denormal or NaN). One pass over B's rows, as whole vectors of 16. Rows whose bit in `seen`
+// (when not null) is clear are left out: no list refers to them.
+const float* alignedBlocks(const GemmProblem& P, int rows, int c0, int c1, int width, const uint16_t* seen) {
+  const int blocks = (c1 - c0 + width - 1) / width;
+  float* out = sparseB.get(static_cast<size_t>(blocks) * rows * width);
+  if (!out) abort();
+  const int columns = c1 - c0;
+  for (int p = 0; p < rows; p++) {
+    if (seen && !((seen[p / 16] >> (p % 16)) & 1)) continue;
+    const float* source = P.b + static_cast<long>(p) * P.bRow + c0;
+    int c = 0;
+    for (; c + 16 <= columns; c += 16) {
+      float* target = out + (static_cast<long>(c / width) * rows + p) * width + c % width;
+      __builtin_memcpy(target, source + c, 16 * sizeof(float));
+    }
+    if (c < columns) {
+      float* target = out + (static_cast<long>(c / width) * rows + p) * width + c % width;
+      for (int j = 0; j < 16; j++) target[j] = c + j < columns ? source[c + j] : 0.0f;
+    }
+  }
+  return out;
+}
+
+// A row-major (a forward pass): each row's nonzeros are listed straight from it.
+void sparseForwardTask(void* context, int index, int count) {
+  (void)count;
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  const int rowChunk = index / job.columnChunks, columnChunk = index % job.columnChunks;
+  const int m0 = static_cast<int>(static_cast<long>(P.m) * rowChunk / job.rowChunks);
+  const int m1 = static_cast<int>(static_cast<long>(P.m) * (rowChunk + 1) / job.rowChunks);
+  int c0, c1;
+  columnRange(P.n, columnChunk, job.columnChunks, &c0, &c1);
+  if (m0 >= m1 || c0 >= c1) return;
+  // Rows are listed a block at a time (their lists and outputs stay in cache). With one block, B
+  // is copied after listing, leaving out the rows no list uses (an image's border pixels are zero
+  // in every image); with several, all of B's rows are copied once, before.
+  const bool oneBlock = m1 - m0 <= kSparseRows;
+  const int block = std::min(kSparseRows, m1 - m0);
+  const int tiles = (P.k + kSparseTile - 1) / kSparseTile;
+  int* starts = sparseStarts.get(static_cast<size_t>(block) + 1);
+  int* bounds = sparseBounds.get(static_cast<size_t>(tiles + 1) * block);
+  const int seenWords = (P.k + 15) / 16;
+  uint16_t* seen = reinterpret_cast<uint16_t*>(seenRows.get(seenWords / 2 + 1));
+  if (!starts || !bounds || !seen) abort();
+  memset(seen, 0, seenWords * sizeof(uint16_t));
+  const float* blocks = oneBlock ? nullptr : alignedBlocks(P, P.k, c0, c1, kSparseForwardColumns, nullptr);
+  const int initMode = P.bias ? kInitBias : kInitZero;
+  for (int i0 = m0; i0 < m1; i0 += block) {
+    const int rows = std::min(block, m1 - i0);
+    int* indices = sparseIndices.data;
+    float* values = sparseValues.data;
+    starts[0] = 0;
+    for (int r = 0; r < rows; r++) {
+      const size_t needed = static_cast<size_t>(starts[r]) + P.k + 16;
+      indices = sparseIndices.grow(needed, starts[r]);
+      values = sparseValues.grow(needed, starts[r]);
+      const float* a = P.a + static_cast<long>(i0 + r) * P.aRow;
+      starts[r + 1] = starts[r] + job.isa->listNonzero(a, P.k, indices + starts[r], values + starts[r], oneBlock ? seen : nullptr);
+    }
+    // The reduction is cut into tiles whose block of B (kSparseTile × kSparseForwardColumns floats)
+    // stays in L1 while every row's nonzeros in it pass; bounds[t * rows + r] is where row r's list
+    // reaches tile t.
+    for (int r = 0; r < rows; r++) {
+      int t = starts[r];
+      bounds[r] = t;
+      for (int tile = 1; tile < tiles; tile++) {
+        while (t < starts[r + 1] && indices[t] < tile * kSparseTile) t++;
+        bounds[tile * rows + r] = t;
+      }
+      bounds[tiles * rows + r] = starts[r + 1];
+    }
+    if (oneBlock) blocks = alignedBlocks(P, P.k, c0, c1, kSparseForwardColumns, seen);
+    for (int j0 = c0; j0 < c1; j0 += kSparseForwardColumns) {
+      const int width = std::min(kSparseForwardColumns, c1 - j0);
+      const float* panel = blocks + static_cast<long>((j0 - c0) / kSparseForwardColumns) * P.k * kSparseForwardColumns;
+      float* out = P.c + static_cast<long>(i0) * P.ldc + j0;
+      const float* bias = P.bias ? P.bias + j0 : nullptr;
+      for (int tile = 0; tile < tiles; tile++) {
+        job.isa->sparseRows(rows, bounds + tile * rows, bounds + (tile + 1) * rows, indices, values, panel,
+                            kSparseForwardColumns, width, out, P.ldc, bias, tile == 0 ? initMode : kAccumulate,
+                            P.relu && tile == tiles - 1);
+      }
+    }
+  }
+}
+
+// Phase one of a column-split forward product: chunk `index` of `count` lists its share of the rows
+// (so no row is listed twice), with their tile bounds and the rows of B they use.
+void sharedListTask(void* context, int index, int count) {
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  SharedLists& L = *job.shared;
+  const int m0 = static_cast<int>(static_cast<long>(P.m) * index / count);
+  const int m1 = static_cast<int>(static_cast<long>(P.m) * (index + 1) / count);
+  uint16_t* seen = L.seen + static_cast<long>(index) * L.seenWords;
+  memset(seen, 0, L.seenWords * sizeof(uint16_t));
+  for (int r = m0; r < m1; r++) {
+    const long begin = r * L.stride;
+    const int found = job.isa->listNonzero(P.a + static_cast<long>(r) * P.aRow, P.k, L.indices + begin, L.values + begin, seen);
+    long t = begin;
+    const long end = begin + found;
+    L.bounds[r] = static_cast<int>(t);
+    for (int tile = 1; tile < L.tiles; tile++) {
+      while (t < end && L.indices[t] < tile * kSparseTile) t++;
+      L.bounds[static_cast<long>(tile) * P.m + r] = static_cast<int>(t);
+    }
+    L.bounds[static_cast<long>(L.tiles) * P.m + r] = static_cast<int>(end);
+  }
+}
+
+// Phase two: chunk `index` computes its columns for all the rows from the shared lists.
+void sharedComputeTask(void* context, int index, int count) {
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  const SharedLists& L = *job.shared;
+  int c0, c1;
+  columnRange(P.n, index, count, &c0, &c1);
+  if (c0 >= c1) return;
+  uint16_t* seen = reinterpret_cast<uint16_t*>(seenRows.get(L.seenWords / 2 + 1));
+  if (!seen) abort();
+  memset(seen, 0, L.seenWords * sizeof(uint16_t));
+  for (int chunk = 0; chunk < job.columnChunks; chunk++)
+    for (int word = 0; word < L.seenWords; word++) seen[word] |= L.seen[static_cast<long>(chunk) * L.seenWords + word];
+  const float* blocks = alignedBlocks(P, P.k, c0, c1, kSparseForwardColumns, seen);
+  const int initMode = P.bias ? kInitBias : kInitZero;
+  for (int j0 = c0; j0 < c1; j0 += kSparseForwardColumns) {
+    const int width = std::min(kSparseForwardColumns, c1 - j0);
+    const float* panel = blocks + static_cast<long>((j0 - c0) / kSparseForwardColumns) * P.k * kSparseForwardColumns;
+    for (int tile = 0; tile < L.tiles; tile++) {
+      job.isa->sparseRows(P.m, L.bounds + static_cast<long>(tile) * P.m, L.bounds + static_cast<long>(tile + 1) * P.m,
+                          L.indices, L.values, panel, kSparseForwardColumns, width, P.c + j0, P.ldc,
+                          P.bias ? P.bias + j0 : nullptr, tile == 0 ? initMode : kAccumulate, P.relu && tile == L.tiles - 1);
+    }
+  }
+}
+
+// A transposed (a weight gradient, A = Xᵀ): the lists of A's rows are the columns of X, gathered by
+// walking X's rows in order (so each list is in order of p) into buckets.
+void sparseGradientTask(void* context, int index, int count) {
+  (void)count;
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  const int m0 = static_cast<int>(static_cast<long>(P.m) * index / job.rowChunks);
+  const int m1 = static_cast<int>(static_cast<long>(P.m) * (index + 1) / job.rowChunks);
+  if (index == 0 && P.columnSums) {
+    // The bias gradient: column sums of B in order of p, as the dense path computes them, 64
+    // columns at a time in a local array (which the compiler vectorizes: it cannot alias B).
+    for (int j0 = 0; j0 < P.n; j0 += 64) {
+      const int width = std::min(64, P.n - j0);
+      float sums[64] = {};
+      for (int p = 0; p < P.k; p++) {
+        const float* row = P.b + static_cast<long>(p) * P.bRow + j0;
+        for (int j = 0; j < width; j++) sums[j] += row[j];
+      }
+      for (int j = 0; j < width; j++) P.columnSums[j0 + j] = sums[j];
+    }
+  }
+  if (m0 >= m1) return;
+  const int rows = m1 - m0;
+  // First every row of X's nonzeros within [m0, m1), then those scattered into per-column buckets.
+  int* sampleStarts = bucketCursor.get(static_cast<size_t>(P.k) + 1 + rows + 1);
+  int* cursor = sampleStarts + P.k + 1;
+  int* starts = sparseStarts.get(rows + 1);
+  if (!sampleStarts || !starts) abort();
+  int* listed = sampleIndices.data;
+  float* listedValues = sampleValues.data;
+  for (int r = 0; r <= rows; r++) starts[r] = 0;
+  sampleStarts[0] = 0;
+  for (int p = 0; p < P.k; p++) {
+    listed = sampleIndices.grow(static_cast<size_t>(sampleStarts[p]) + rows + 16, sampleStarts[p]);
+    listedValues = sampleValues.grow(static_cast<size_t>(sampleStarts[p]) + rows + 16, sampleStarts[p]);
+    const float* x = P.a + static_cast<long>(p) * P.aCol + m0;
+    const int found = job.isa->listNonzero(x, rows, listed + sampleStarts[p], listedValues + sampleStarts[p], nullptr);
+    for (int t = sampleStarts[p]; t < sampleStarts[p] + found; t++) starts[listed[t] + 1]++;
+    sampleStarts[p + 1] = sampleStarts[p] + found;
+  }
+  for (int r = 0; r < rows; r++) starts[r + 1] += starts[r];
+  const int total = starts[rows];
+  int* indices = sparseIndices.get(static_cast<size_t>(total) + 16);
+  float* values = sparseValues.get(static_cast<size_t>(total) + 16);
+  if (!indices || !values) abort();
+  for (int r = 0; r < rows; r++) cursor[r] = starts[r];
+  for (int p = 0; p < P.k; p++) {
+    for (int t = sampleStarts[p]; t < sampleStarts[p + 1]; t++) {
+      const int position = cursor[listed[t]]++;
+      indices[position] = p;
+      values[position] = listedValues[t];
+    }
+  }
+  const float* blocks = alignedBlocks(P, P.k, 0, P.n, kSparseGradientColumns, nullptr);
+  for (int j0 = 0; j0 < P.n; j0 += kSparseGradientColumns) {
+    const int width = std::min(kSparseGradientColumns, P.n - j0);
+    const int ld = kSparseGradientColumns;
+    const float* block = blocks + static_cast<long>(j0 / kSparseGradientColumns) * P.k * ld;
+    job.isa->sparseRows(rows, starts, starts + 1, indices, values, block, ld, width, P.c + static_cast<long>(m0) * P.ldc + j0,
+                        P.ldc, nullptr, kInitZero, 0);
+  }
+}
+
+// Runs the product on the sparse path and returns true when A is sparse enough for it to pay.
+bool sparseGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProblem& P) {
+  if (P.bCol != 1 || !isa->sparseRows || !isa->listNonzero) return false;
+  // Each thread copies all of B's rows for its columns: fine for layers like MNIST's (784 × 512),
+  // not for a B of hundreds of megabytes, which the dense path packs a block at a time.
+  if (static_cast<long>(P.k) * P.n > kSparseLargestB) return false;
+  const double flops = 2.0 * P.m * P.n * P.k;
+  const int count = flops < kParallelFlops ? 1 : threads;
+  SparseJob job = {isa, &P, 1, 1, nullptr};
+  if (P.aCol == 1) {
+    if (sparseForwardBelow <= 0 || (sparseForwardBelow <= 1 && P.n < kSparseWideColumns)) return false;
+    if (!sparseForwardWins(sampledDensity(isa, P.a, P.m, P.k, P.aRow), P.n)) return false;
+    // A few rows against a wide B: split the columns, so each thread copies only its share of B,
+    // after the threads have listed a share of the rows each (a second, short pass of the pool).
+    // Otherwise split the rows: each thread lists its own and copies all of B.
+    const bool splitColumns = count > 1 && P.m < 1024 && P.n >= 64 * count;
+    if (splitColumns && static_cast<long>(P.m) * (P.k + 16) <= kSparseSharedEntries) {
+      SharedLists lists;
+      lists.stride = P.k + 16;
+      lists.tiles = (P.k + kSparseTile - 1) / kSparseTile;
+      lists.seenWords = (P.k + 15) / 16;
+      lists.indices = sharedIndices.get(static_cast<size_t>(P.m) * lists.stride);
+      lists.values = sharedValues.get(static_cast<size_t>(P.m) * lists.stride);
+      lists.bounds = sharedBounds.get(static_cast<size_t>(lists.tiles + 1) * P.m);
+      lists.seen = reinterpret_cast<uint16_t*>(sharedSeen.get(static_cast<size_t>(count) * lists.seenWords / 2 + 1));
+      if (!lists.indices || !lists.values || !lists.bounds || !lists.seen) abort();
+      job.shared = &lists;
+      job.columnChunks = count;
+      pool->run(sharedListTask, &job, count);
+      pool->run(sharedComputeTask, &job, count);
+      return true;
+    } else if (splitColumns) {
+      job.columnChunks = count;
+    } else {
+      job.rowChunks = std::min(P.m, count);
+    }
+    if (job.rowChunks * job.columnChunks <= 1) {
+      sparseForwardTask(&job, 0, 1);
+    } else {
+      pool->run(sparseForwardTask, &job, job.rowChunks * job.columnChunks);
+    }
+    return true;
+  }
+  // The gradient's lists grow with the batch; beyond a few thousand samples the dense path, which
+  // needs none, is the safer choice.
+  if (P.aRow == 1 && P.bias == nullptr && !P.relu && P.k <= 8192) {
+    if (sparseGradientBelow <= 0 || (sparseGradientBelow <= 1 && P.n < kSparseGradientMinimumColumns)) return false;
+    if (!sparseGradientWins(sampledDensity(isa, P.a, P.k, P.m, P.aCol), P.n)) return false;
+    job.rowChunks = std::min(P.m, count);
+    if (job.rowChunks <= 1) {
+      sparseGradientTask(&job, 0, 1);
+    } else {
+      pool->run(sparseGradientTask, &job, job.rowChunks);
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+void setSparseThresholds(double forwardBelow, double gradientBelow) {
+  if (forwardBelow >= 0) sparseForwardBelow = forwardBelow;
+  if (gradientBelow >= 0) sparseGradientBelow = gradientBelow;
+}
 
 void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProblem& P) {
   if (P.m <= 0 || P.n <= 0) {
@@ -231,6 +634,7 @@ void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProble
       for (int j = 0; j < P.n; j++) P.columnSums[j] = 0.0f;
     return;
   }
+  if (sparseGemm(isa, pool, threads, P)) return;
   const bool narrow = P.n <= isa->nrNarrow;
   const int panelsM = (P.m + isa->mr - 1) / isa->mr;
   const int panelsN = (P.n + (narrow ? isa->nrNarrow : isa->nr) - 1) / (narrow ? isa->nrNarrow : isa->nr);

@@ -25,6 +25,10 @@ struct GemmProblem {
 // C = A·B (+bias, relu); uses up to `threads` threads of the pool.
 void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProblem& problem);
 
+// The shares of nonzeros in A below which a forward product (A row-major) or a weight gradient
+// (A transposed) takes the sparse path; 0 turns it off, 2 forces it, a negative value leaves it.
+void setSparseThresholds(double forwardBelow, double gradientBelow);
+
 }  // namespace digitnet
 
 #endif

@@ -44,6 +44,19 @@ struct IsaKernels {
   int (*nonzeroInRows)(const float* a, long lda, int kc, int* out);
   // The same for a packed panel, panel[p*mr + r].
   int (*nonzeroInPanel)(const float* panel, int kc, int* out);
+  // The sparse path (gemm.cc), AVX-512 only: null in the other tables, whose dense microkernels
+  // measured faster than a portable sparse kernel even on MNIST's zeros.
+  // Lists the a[p] != 0 (NaN included) for p < count: p into indices, a[p] into values, in order of
+  // p; returns how many. Both outputs need room for count + 16 values (whole vectors are stored).
+  // When seen is not null, also sets bit p % 16 of seen[p / 16] for every p listed.
+  int (*listNonzero)(const float* a, int count, int* indices, float* values, uint16_t* seen);
+  // The sparse product for rows r < rows, each given as the list t in [begins[r], ends[r]):
+  // out[r*ldo + c] = init + Σ_t values[t] · b[indices[t]*ldb + c] for c < cols, where init is zero,
+  // bias[c] or out itself (mode), and every element is one chain of fused multiply-adds in order of
+  // t, so the result depends on neither how rows are grouped nor how columns are split. b should be
+  // 64-byte aligned with ldb a multiple of 16 (vectors that straddle cache lines cost double).
+  void (*sparseRows)(int rows, const int* begins, const int* ends, const int* indices, const float* values,
+                     const float* b, long ldb, int cols, float* out, long ldo, const float* bias, int mode, int relu);
 
   void (*adam)(float* params, const float* grads, float* first, float* second, long count, float stepSize,
                float oneMinusBeta1, float oneMinusBeta2, float epsilon);

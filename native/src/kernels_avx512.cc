@@ -26,6 +26,12 @@
 namespace digitnet_avx512 {
 
 static const int kMr = DIGITNET_AVX512_MR;
+#ifndef DIGITNET_SPARSE_R4
+#define DIGITNET_SPARSE_R4 4
+#endif
+#ifndef DIGITNET_SPARSE_R8
+#define DIGITNET_SPARSE_R8 2
+#endif
 
 template <int kVectors, bool kRowA, bool kIndexed>
 static inline __attribute__((always_inline)) void reduce(int kc, const int* __restrict offsets, const float* __restrict a,
@@ -116,6 +122,121 @@ static int nonzeroInPanel(const float* __restrict panel, int kc, int* __restrict
   return count;
 }
 
+static int listNonzero(const float* __restrict a, int count, int* __restrict indices, float* __restrict values,
+                       uint16_t* __restrict seen) {
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512i step = _mm512_set1_epi32(16);
+  __m512i positions = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int found = 0;
+  for (int p = 0; p < count; p += 16) {
+    const __mmask16 valid =
+        count - p >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (count - p)) - 1);
+    const __m512 v = _mm512_maskz_loadu_ps(valid, a + p);
+    const __mmask16 nonzero = _mm512_mask_cmp_ps_mask(valid, v, zero, _CMP_NEQ_UQ);
+    // Images have long runs of zeros (their borders): those vectors cost only the test.
+    if (nonzero) {
+      // Compressing in registers and storing whole vectors beats a compressing store to memory.
+      _mm512_storeu_si512(indices + found, _mm512_maskz_compress_epi32(nonzero, positions));
+      _mm512_storeu_ps(values + found, _mm512_maskz_compress_ps(nonzero, v));
+      found += __builtin_popcount(nonzero);
+      if (seen) seen[p / 16] |= nonzero;
+    }
+    positions = _mm512_add_epi32(positions, step);
+  }
+  return found;
+}
+
+// kRows rows × kVectors vectors of accumulators; the rows' lists run side by side for as long as
+// the shortest, which gives small widths independent chains to overlap, then each finishes alone.
+template <int kVectors, int kRows>
+static inline __attribute__((always_inline)) void sparseGroup(const int* __restrict begins, const int* __restrict ends,
+                                                              const int* __restrict indices,
+                                                              const float* __restrict values, const float* __restrict b,
+                                                              long ldb, float* __restrict out, long ldo,
+                                                              const float* __restrict bias, int mode, int relu,
+                                                              __mmask16 last) {
+  __m512 acc[kRows][kVectors];
+  for (int v = 0; v < kVectors; v++) {
+    const __mmask16 mask = v == kVectors - 1 ? last : static_cast<__mmask16>(0xffff);
+    if (mode == digitnet::kAccumulate) {
+      for (int r = 0; r < kRows; r++) acc[r][v] = _mm512_maskz_loadu_ps(mask, out + r * ldo + 16 * v);
+    } else {
+      const __m512 init = mode == digitnet::kInitBias ? _mm512_maskz_loadu_ps(mask, bias + 16 * v) : _mm512_setzero_ps();
+      for (int r = 0; r < kRows; r++) acc[r][v] = init;
+    }
+  }
+  int common = ends[0] - begins[0];
+  for (int r = 1; r < kRows; r++) common = common < ends[r] - begins[r] ? common : ends[r] - begins[r];
+  for (int s = 0; s < common; s++) {
+    for (int r = 0; r < kRows; r++) {
+      const int t = begins[r] + s;
+      const float* __restrict row = b + static_cast<long>(indices[t]) * ldb;
+      const __m512 x = _mm512_set1_ps(values[t]);
+      for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_fmadd_ps(x, _mm512_load_ps(row + 16 * v), acc[r][v]);
+    }
+  }
+  // Unrolled over r, so the accumulators stay in registers.
+#pragma GCC unroll 4
+  for (int r = 0; r < kRows; r++) {
+    for (int t = begins[r] + common; t < ends[r]; t++) {
+      const float* __restrict row = b + static_cast<long>(indices[t]) * ldb;
+      const __m512 x = _mm512_set1_ps(values[t]);
+      for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_fmadd_ps(x, _mm512_load_ps(row + 16 * v), acc[r][v]);
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+  for (int r = 0; r < kRows; r++) {
+    for (int v = 0; v < kVectors; v++) {
+      const __mmask16 mask = v == kVectors - 1 ? last : static_cast<__mmask16>(0xffff);
+      const __m512 value = relu ? _mm512_maskz_max_ps(static_cast<__mmask16>(0xffff), zero, acc[r][v]) : acc[r][v];  // NaN and -0 pass, as in the reference
+      _mm512_mask_storeu_ps(out + r * ldo + 16 * v, mask, value);
+    }
+  }
+}
+
+// Narrow blocks take several rows at once (enough independent chains to keep the FMA units busy);
+// wide ones one row, whose 9–16 accumulators already do.
+template <int kVectors>
+static void sparseBlock(int rows, const int* begins, const int* ends, const int* indices, const float* values,
+                        const float* b, long ldb, float* out, long ldo, const float* bias, int mode, int relu,
+                        __mmask16 last) {
+  const int kRows = kVectors <= 4 ? DIGITNET_SPARSE_R4 : kVectors <= 8 ? DIGITNET_SPARSE_R8 : 1;
+  int r = 0;
+  for (; r + kRows <= rows; r += kRows)
+    sparseGroup<kVectors, kRows>(begins + r, ends + r, indices, values, b, ldb, out + r * ldo, ldo, bias, mode, relu, last);
+  for (; r < rows; r++)
+    sparseGroup<kVectors, 1>(begins + r, ends + r, indices, values, b, ldb, out + r * ldo, ldo, bias, mode, relu, last);
+}
+
+// b's rows are read as whole aligned vectors (the padding past cols included), so ldb must be a
+// multiple of 16 and b 64-byte aligned.
+static void sparseRows(int rows, const int* begins, const int* ends, const int* indices, const float* values,
+                       const float* b, long ldb, int cols, float* out, long ldo, const float* bias, int mode, int relu) {
+  // Blocks of 256 columns outside the rows, so a block of b stays in cache while every row uses it.
+  for (int c0 = 0; c0 < cols; c0 += 256) {
+    const int width = cols - c0 < 256 ? cols - c0 : 256;
+    const int vectors = (width + 15) / 16;
+    const int tail = width - 16 * (vectors - 1);
+    const __mmask16 last = tail == 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << tail) - 1);
+    const float* bb = b + c0;
+    float* o = out + c0;
+    const float* bi = bias ? bias + c0 : nullptr;
+    switch (vectors) {
+#define DIGITNET_SPARSE_CASE(V) \
+  case V:                       \
+    sparseBlock<V>(rows, begins, ends, indices, values, bb, ldb, o, ldo, bi, mode, relu, last); \
+    break;
+      DIGITNET_SPARSE_CASE(1) DIGITNET_SPARSE_CASE(2) DIGITNET_SPARSE_CASE(3) DIGITNET_SPARSE_CASE(4)
+      DIGITNET_SPARSE_CASE(5) DIGITNET_SPARSE_CASE(6) DIGITNET_SPARSE_CASE(7) DIGITNET_SPARSE_CASE(8)
+      DIGITNET_SPARSE_CASE(9) DIGITNET_SPARSE_CASE(10) DIGITNET_SPARSE_CASE(11) DIGITNET_SPARSE_CASE(12)
+      DIGITNET_SPARSE_CASE(13) DIGITNET_SPARSE_CASE(14) DIGITNET_SPARSE_CASE(15) DIGITNET_SPARSE_CASE(16)
+#undef DIGITNET_SPARSE_CASE
+      default:
+        break;
+    }
+  }
+}
+
 // 16×16 blocks transposed in registers; the ragged remainder element by element.
 static void packTransposed(const float* __restrict source, long ld, int kc, int cols, float* __restrict out, int nr) {
   int c0 = 0;
@@ -159,7 +280,7 @@ static const digitnet::IsaKernels table = {
     "avx512", kMr, 16 * DIGITNET_AVX512_NV, 16,
     microkernel<DIGITNET_AVX512_NV, true>, microkernel<DIGITNET_AVX512_NV, false>,
     microkernel<1, true>, microkernel<1, false>, packTransposed, nonzeroInRows, nonzeroInPanel,
-    DIGITNET_ELEMENTWISE_ENTRIES};
+    listNonzero, sparseRows, DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_avx512
 

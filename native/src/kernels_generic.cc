@@ -63,7 +63,8 @@ static const digitnet::IsaKernels table = {
     "scalar",
 #endif
     kMr, kNr, kNr, microkernel<true>, microkernel<false>, microkernel<true>, microkernel<false>, packTransposedKernel,
-    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, DIGITNET_ELEMENTWISE_ENTRIES};
+    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, nullptr, nullptr,
+    DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_generic
 

@@ -35,6 +35,23 @@ function sparseArray(random: Random, rows: number, width: number): Float32Array 
   return values;
 }
 
+/**
+ * Rows like MNIST batches for the sparse path: about 80% exact zeros at random places, with row 0
+ * all zero, row 2 fully dense (negatives too) and, when there are enough rows, every sixth row all
+ * zero as well. Values are multiples of 1/256 like scaled pixels.
+ */
+function mnistLikeRows(random: Random, rows: number, width: number): Float32Array {
+  const values = new Float32Array(rows * width);
+  for (let i = 0; i < rows; i++) {
+    if (i === 0 || (i % 6 === 5 && rows > 12)) continue;
+    for (let j = 0; j < width; j++) {
+      if (i === 2) values[i * width + j] = (1 + random.nextInt(255)) / (random.nextFloat() < 0.5 ? 256 : -256);
+      else if (random.nextFloat() < 0.2) values[i * width + j] = (1 + random.nextInt(255)) / 256;
+    }
+  }
+  return values;
+}
+
 function randomArray(random: Random, length: number, low = -1, high = 1): Float32Array {
   const values = new Float32Array(length);
   for (let i = 0; i < length; i++) values[i] = random.uniform(low, high);
@@ -110,6 +127,41 @@ function checkGemmShape(engine: Engine, random: Random, m: number, k: number, n:
   assertClose(actualKernel, expectedKernel, k * n, `weightGradient without bias ${label}`);
 }
 
+// denseForward and weightGradient on mostly-zero inputs (the per-row sparse path), native against
+// reference, through views at an offset (typed arrays from JavaScript are not 64-byte aligned).
+function checkSparseShape(engine: Engine, random: Random, m: number, k: number, n: number): void {
+  const offset = 5;
+  const view = (values: Float32Array): Float32Array => {
+    const padded = new Float32Array(values.length + offset + 3);
+    padded.set(values, offset);
+    return padded.subarray(offset);
+  };
+  const input = mnistLikeRows(random, m, k);
+  const kernel = randomArray(random, k * n);
+  const bias = randomArray(random, n);
+  const gradOutput = randomArray(random, m * n);
+  const label = `m=${m} k=${k} n=${n} mostly zeros`;
+  for (const activation of ['linear', 'relu'] as const) {
+    for (const withBias of [true, false]) {
+      const expected = new Float32Array(m * n);
+      const actual = view(new Float32Array(m * n).fill(7));
+      reference.denseForward(input, kernel, withBias ? bias : null, expected, m, k, n, activation);
+      engine.denseForward(view(input), view(kernel), withBias ? view(bias) : null, actual, m, k, n, activation);
+      assertClose(actual, expected, m * n, `denseForward ${activation}${withBias ? '' : ' without bias'} ${label}`);
+    }
+  }
+  const expectedKernel = new Float32Array(k * n);
+  const expectedBias = new Float32Array(n);
+  const actualKernel = view(new Float32Array(k * n).fill(7));
+  const actualBias = view(new Float32Array(n).fill(7));
+  reference.weightGradient(input, gradOutput, expectedKernel, expectedBias, m, k, n);
+  engine.weightGradient(view(input), view(gradOutput), actualKernel, actualBias, m, k, n);
+  assertClose(actualKernel, expectedKernel, k * n, `weightGradient ${label}`);
+  assert.deepEqual(actualBias.subarray(0, n), expectedBias, `weightGradient bias ${label}`);
+  engine.weightGradient(view(input), view(gradOutput), actualKernel, null, m, k, n);
+  assertClose(actualKernel, expectedKernel, k * n, `weightGradient without bias ${label}`);
+}
+
 const SMALL_SIZES = [1, 7, 33];
 const LARGE_SHAPES: Array<[number, number, number]> = [
   [513, 784, 33],
@@ -130,8 +182,9 @@ function workloadDigest(engine: Engine, againstReference: boolean): { hash: stri
       for (let i = 0; i < actual.length; i++) worstError = Math.max(worstError, Math.abs(actual[i] - expected[i]) / scale);
     }
   };
-  for (const [m, k, n] of [[128, 784, 512], [96, 256, 128], [128, 512, 10], [33, 50, 7], [513, 33, 300]] as const) {
-    const input = m === 128 && k === 784 ? sparseArray(random, m, k) : randomArray(random, m * k);
+  const shapes = [[128, 784, 512], [96, 256, 128], [128, 512, 10], [33, 50, 7], [513, 33, 300], [1100, 784, 64], [77, 784, 50], [131, 300, 513]] as const;
+  for (const [index, [m, k, n]] of shapes.entries()) {
+    const input = m === 128 && k === 784 ? sparseArray(random, m, k) : index >= 5 ? mnistLikeRows(random, m, k) : randomArray(random, m * k);
     const kernel = randomArray(random, k * n);
     const bias = randomArray(random, n);
     const gradOutput = randomArray(random, m * n);
@@ -180,7 +233,7 @@ async function runChild(environment: Record<string, string | undefined>, code: s
 if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
   // Child mode: print the workload digest of the engine this environment selects.
   const engine = loadNativeEngine();
-  const againstReference = process.env.DIGITNET_SIMD !== undefined;
+  const againstReference = process.env.DIGITNET_SIMD !== undefined || process.env.DIGITNET_SPARSE_FORWARD !== undefined;
   process.stdout.write(JSON.stringify({ engine: describeEngine(engine), ...workloadDigest(engine, againstReference) }));
 } else {
   test('native GEMMs match the reference engine on awkward shapes', { skip: addonMissing }, () => {
@@ -193,6 +246,31 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     checkGemmShape(engine, random, 96, 50, 10, 128);
     // Mostly-zero inputs take the path that skips all-zero reduction steps.
     for (const [m, k, n] of [[128, 784, 512], [33, 513, 7], [7, 33, 50], [96, 300, 10]] as const) checkGemmShape(engine, random, m, k, n, m, true);
+  });
+
+  test('native GEMMs match the reference on mostly-zero inputs (the sparse path)', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(3);
+    // Batches with remainders against the kernels' row groups and list blocks, widths around whole
+    // vectors and column blocks, reductions around the tiles. Forward products narrower than 256
+    // columns (and weight gradients narrower than 32) stay on the dense path here; the child runs
+    // of the thread test below force every shape through the sparse path.
+    for (const [m, k, n] of [
+      [128, 784, 512],
+      [128, 784, 50],
+      [1, 784, 256],
+      [7, 784, 33],
+      [33, 33, 513],
+      [33, 513, 784],
+      [300, 784, 300],
+      [1030, 200, 260],
+      [513, 784, 65],
+      [131, 257, 100],
+      [1100, 784, 48],
+      [9, 7, 40],
+    ] as const) {
+      checkSparseShape(engine, random, m, k, n);
+    }
   });
 
   test('native GEMMs handle empty dimensions', { skip: addonMissing }, () => {
@@ -457,6 +535,11 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
         { DIGITNET_THREADS: '3' },
         { DIGITNET_THREADS: '2', DIGITNET_SIMD: 'avx2' },
         { DIGITNET_THREADS: '2', DIGITNET_SIMD: 'scalar' },
+        // Every product on the sparse path (even dense inputs and narrow outputs), then on none.
+        { DIGITNET_THREADS: '1', DIGITNET_SPARSE_FORWARD: '2', DIGITNET_SPARSE_GRADIENT: '2' },
+        { DIGITNET_THREADS: '2', DIGITNET_SPARSE_FORWARD: '2', DIGITNET_SPARSE_GRADIENT: '2' },
+        { DIGITNET_THREADS: '3', DIGITNET_SPARSE_FORWARD: '2', DIGITNET_SPARSE_GRADIENT: '2' },
+        { DIGITNET_THREADS: '2', DIGITNET_SPARSE_FORWARD: '0', DIGITNET_SPARSE_GRADIENT: '0' },
       ].map(async (environment) => {
         const { stdout } = await runChild({ ...environment, DIGITNET_NATIVE_TEST_CHILD: '1' }, code);
         return JSON.parse(stdout) as { engine: string; hash: string; worstError: number };
@@ -466,6 +549,8 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     assert.match(runs[1].engine, /2 threads\)/);
     assert.equal(runs[1].hash, runs[0].hash, 'two threads differ from one');
     assert.equal(runs[2].hash, runs[0].hash, 'three threads differ from one');
+    assert.equal(runs[6].hash, runs[5].hash, 'two threads differ from one on the sparse path');
+    assert.equal(runs[7].hash, runs[5].hash, 'three threads differ from one on the sparse path');
     for (const result of runs) assert.ok(result.worstError <= 1e-5, `${result.engine}: error ${result.worstError} against the reference`);
   });
 
