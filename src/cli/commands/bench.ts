@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 export interface BenchOptions {
   quick?: boolean;
   json?: boolean;
+  markdown?: boolean;
   skipPeers?: boolean;
   models?: string;
 }
@@ -14,6 +15,7 @@ export function registerBench(program: Command): void {
     .description("time training and inference of the seed notebooks' networks, against PyTorch and TensorFlow.js when installed")
     .option('--quick', 'a short run: a subset of the images, fewer epochs, no time-to-accuracy')
     .option('--json', 'print one JSON object (progress goes to stderr)')
+    .option('--markdown', "print the tables of docs/benchmarks.md, ready to paste")
     .option('--skip-peers', 'do not run PyTorch or TensorFlow.js')
     .option('--models <list>', 'architectures to run instead of the seeds, comma-separated, e.g. 784-512-d0.2-512-d0.2-10')
     .action(async (options: BenchOptions) => {
@@ -24,6 +26,7 @@ export function registerBench(program: Command): void {
       await runBenchmark({
         quick: options.quick === true,
         json: options.json === true,
+        markdown: options.markdown === true,
         skipPeers: options.skipPeers === true,
         ...(architectures && architectures.length > 0 ? { architectures } : {}),
       });
