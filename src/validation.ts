@@ -13,7 +13,8 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, value: un
 }
 
 function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): string {
-  const path = issue.path.map(String).join('.');
+  // Array items read as inputShape[0], object keys as a.b.
+  const path = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
   const subject = path === '' ? 'options' : path;
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -34,8 +35,13 @@ function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType): string {
 
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
+  // Data is named by its kind and size, never printed value by value.
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length ?? value.byteLength})`;
+  if (typeof value === 'object' && value !== null && 'shape' in value && Array.isArray((value as { shape: unknown }).shape)) {
+    return `a tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length} items` : `[${value.map(formatValue).join(', ')}]`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

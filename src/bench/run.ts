@@ -16,7 +16,6 @@ import { dense, describeEngine, dropout, getEngine, loadMnist, sequential, tenso
 import type { Engine } from '../engine/engine.js';
 import type { Layer } from '../layers/index.js';
 import {
-  countParameters,
   formatBytes,
   formatNumber,
   formatRatio,

@@ -8,11 +8,6 @@ export interface CallbackModel {
   setWeights(weights: readonly Float32Array[]): void;
 }
 
-/**
- * Hooks into `fit`, as Keras's Callback. Epoch and train hooks may be async; batch hooks are
- * called synchronously inside the training loop with a logs object that is reused between
- * batches (copy it to keep it).
- */
 /** What fit tells callbacks before training (Keras's `params`). */
 export interface TrainingParams {
   epochs: number;
@@ -22,6 +17,11 @@ export interface TrainingParams {
   verbose: 0 | 1 | 2;
 }
 
+/**
+ * Hooks into `fit`, as Keras's Callback. Epoch and train hooks may be async; batch hooks are
+ * called synchronously inside the training loop with a logs object that is reused between
+ * batches (copy it to keep it).
+ */
 export interface Callback {
   setModel?(model: CallbackModel): void;
   setParams?(params: TrainingParams): void;

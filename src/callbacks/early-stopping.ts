@@ -17,13 +17,13 @@ const earlyStoppingSchema = z.strictObject({
   patience: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
   mode: z.enum(['auto', 'min', 'max']).optional(),
   restoreBestWeights: z.boolean().optional(),
-  verbose: z.union([z.literal(0), z.literal(1)]).optional(),
+  verbose: z.union([z.literal(0), z.literal(1)], 'must be 0 or 1').optional(),
 });
 
 /**
  * Stops training when the monitored value stops improving, as Keras's EarlyStopping: after
  * `patience` epochs without an improvement of more than `minDelta`, and, with
- * `restoreBestWeights`, puts back the weights of the best epoch when it stops.
+ * `restoreBestWeights`, puts back the weights of the best epoch when training ends.
  */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
@@ -74,6 +74,11 @@ export class EarlyStopping implements Callback {
       throw new Error(`earlyStopping() monitors "${this.monitor}", which training does not report; available are ${available}.`);
     }
     const model = this.requireModel();
+    // As Keras 3: until something improves, the first epoch's weights count as the best.
+    if (this.restoreBestWeights && !this.bestWeights) {
+      this.bestWeights = model.getWeights();
+      this.bestEpoch = epoch;
+    }
     this.wait++;
     if (this.isImprovement(current)) {
       this.best = current;
@@ -86,16 +91,17 @@ export class EarlyStopping implements Callback {
     if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
       model.stopTraining = true;
-      if (this.restoreBestWeights && this.bestWeights) {
-        if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
-        model.setWeights(this.bestWeights);
-        this.restored = true;
-      }
     }
   }
 
+  /** As Keras 3: the best weights are put back when training ends, stopped early or not. */
   onTrainEnd(): void {
     if (this.stoppedEpoch !== undefined && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights) {
+      if (this.verbose > 0) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.requireModel().setWeights(this.bestWeights);
+      this.restored = true;
+    }
   }
 
   private isImprovement(value: number): boolean {

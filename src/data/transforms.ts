@@ -39,7 +39,8 @@ function checkNumClasses(numClasses: number): void {
 }
 
 function checkLabel(label: number, index: number, numClasses: number): void {
-  if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+  if (!Number.isInteger(label)) throw new RangeError(`Label ${label} at index ${index} is not an integer: labels are class numbers 0..${numClasses - 1}.`);
+  if (label < 0 || label >= numClasses) {
     throw new RangeError(`Label ${label} at index ${index} is outside 0..${numClasses - 1}.`);
   }
 }

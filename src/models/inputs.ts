@@ -25,10 +25,12 @@ export function resolveFeatures(x: Tensor, name = 'x'): Features {
   if (!x || !(x.data instanceof Float32Array || x.data instanceof Uint8Array) || !Array.isArray(x.shape)) {
     throw new Error(`${name} must be a tensor { data: Float32Array | Uint8Array, shape: number[] }; got ${describe(x)}.`);
   }
+  checkShape(x, name);
   if (x.shape.length < 2) {
     throw new Error(`${name} has shape [${x.shape.join(', ')}]: it needs a first dimension counting samples and at least one more.`);
   }
   const count = x.shape[0]!;
+  if (count === 0) throw new Error(`${name} has no samples (shape [${x.shape.join(', ')}]): it needs at least one.`);
   const sampleShape = x.shape.slice(1);
   const width = sampleShape.reduce((product, dimension) => product * dimension, 1);
   if (count * width !== x.data.length) {
@@ -46,16 +48,20 @@ function assertAllFinite(values: Float32Array, width: number, name: string): voi
   }
 }
 
-/** Reads y as labels or as rows of targets, checking its length against the samples. */
-export function resolveTargets(y: TargetInput, count: number, name = 'y'): Targets {
+/**
+ * Reads y as labels or as rows of targets, checking its length against the samples. A tensor of
+ * shape [n, 1] holds labels only for a loss that takes labels; otherwise it is one target per row.
+ */
+export function resolveTargets(y: TargetInput, count: number, labelsExpected: boolean, name = 'y'): Targets {
   let targets: Targets;
   if (y instanceof Uint8Array || y instanceof Int32Array) {
     targets = { count: y.length, labels: y, values: null, width: 1 };
   } else if (Array.isArray(y)) {
     targets = { count: y.length, labels: labelsFromNumbers(y, name), values: null, width: 1 };
   } else if (isTensor(y)) {
+    checkShape(y, name);
     const shape = y.shape;
-    if (shape.length === 1 || (shape.length === 2 && shape[1] === 1)) {
+    if (shape.length === 1 || (shape.length === 2 && shape[1] === 1 && labelsExpected)) {
       targets = { count: shape[0]!, labels: labelsFromNumbers(y.data, name), values: null, width: 1 };
     } else if (shape.length === 2) {
       const values = y.data instanceof Float32Array ? y.data : Float32Array.from(y.data);
@@ -82,6 +88,17 @@ export function checkLabels(labels: Uint8Array | Int32Array, classes: number, na
     if (label < 0 || label >= classes) {
       throw new Error(`${name}[${i}] is ${label}, outside the model's classes 0..${classes - 1}.`);
     }
+  }
+}
+
+/** Every dimension a non-negative integer, and as many values as the shape says. */
+function checkShape(value: Tensor, name: string): void {
+  if (!value.shape.every((dimension) => Number.isSafeInteger(dimension) && dimension >= 0)) {
+    throw new Error(`${name} has shape [${value.shape.join(', ')}]: every dimension must be a non-negative integer.`);
+  }
+  const size = value.shape.reduce((product, dimension) => product * dimension, 1);
+  if (size !== value.data.length) {
+    throw new Error(`${name} has shape [${value.shape.join(', ')}] (${size} values) but its data holds ${value.data.length}.`);
   }
 }
 

@@ -74,7 +74,10 @@ export interface ModelConfig {
 const METRIC_NAMES = ['accuracy', 'acc'];
 
 const compileSchema = z.strictObject({
-  optimizer: z.union([z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)]),
+  optimizer: z.union(
+    [z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)],
+    'must be one of "adam", "rmsprop", "sgd" or an optimizer such as adam({ learningRate })',
+  ),
   loss: z.string(),
   metrics: z.array(z.string()).optional(),
 });
@@ -83,12 +86,17 @@ const fitSchema = z.strictObject({
   epochs: positiveInteger.optional(),
   batchSize: positiveInteger.optional(),
   validationSplit: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
-  validationData: z.tuple([z.custom<Tensor>(), z.custom<TargetInput>()]).optional(),
+  validationData: z.tuple([z.custom<Tensor>(), z.custom<TargetInput>()], 'must be [x, y]').optional(),
   shuffle: z.boolean().optional(),
   verbose: z.union([z.literal(0), z.literal(1), z.literal(2)], 'must be 0, 1 or 2').optional(),
   callbacks: z.array(z.custom<Callback>((value) => typeof value === 'object' && value !== null)).optional(),
-  seed: z.number().int('must be an integer in 0..4294967295').min(0).max(0xffffffff).optional(),
-  initialEpoch: z.number().int().min(0).optional(),
+  seed: z
+    .number('must be an integer in 0..4294967295')
+    .int('must be an integer in 0..4294967295')
+    .min(0, 'must be an integer in 0..4294967295')
+    .max(0xffffffff, 'must be an integer in 0..4294967295')
+    .optional(),
+  initialEpoch: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
   progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
 });
 
@@ -173,7 +181,7 @@ export class Sequential implements CallbackModel {
 
   /** Creates the weights for samples of this shape (fit does it for a model without an inputShape). */
   build(inputShape: readonly number[]): void {
-    parseOptions(shape, inputShape, 'build()');
+    parseOptions(z.object({ inputShape: shape }), { inputShape }, 'build()');
     this.declaredInputShape = inputShape;
     this.buildLayers(inputShape);
   }
@@ -258,7 +266,7 @@ export class Sequential implements CallbackModel {
     const features = resolveFeatures(x);
     if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
-    const targets = this.checkTargets(resolveTargets(y, features.count), 'y');
+    const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
     const plan = this.lossPlan();
 
     let trainCount = features.count;
@@ -267,7 +275,7 @@ export class Sequential implements CallbackModel {
       const [validationX, validationY] = parsed.validationData;
       const validationFeatures = resolveFeatures(validationX, 'validationData x');
       this.checkFeatures(validationFeatures, 'validationData x');
-      const validationTargets = this.checkTargets(resolveTargets(validationY, validationFeatures.count, 'validationData y'), 'validationData y');
+      const validationTargets = this.checkTargets(resolveTargets(validationY, validationFeatures.count, this.expectsLabels(), 'validationData y'), 'validationData y');
       validation = { features: validationFeatures, targets: validationTargets, indices: identityIndices(validationFeatures.count) };
     } else if (parsed.validationSplit) {
       // As Keras: the last fraction of the samples, taken before any shuffling.
@@ -281,7 +289,8 @@ export class Sequential implements CallbackModel {
 
     const random = new Random(resolveSeed(parsed.seed));
     const indices = identityIndices(trainCount);
-    const workspace = this.workspace(batchSize, true);
+    // A batch larger than the data needs buffers only as large as the data, as in Keras.
+    const workspace = this.workspace(Math.min(batchSize, trainCount), true);
     optimizer.build(this.weights);
     const weights = this.weights;
     const steps = Math.ceil(trainCount / batchSize);
@@ -344,7 +353,7 @@ export class Sequential implements CallbackModel {
     this.requireCompiled();
     const features = resolveFeatures(x);
     this.checkFeatures(features, 'x');
-    const targets = this.checkTargets(resolveTargets(y, features.count), 'y');
+    const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
     return this.evaluateRange(features, targets, identityIndices(features.count), parsed.batchSize ?? 32);
   }
 
@@ -354,7 +363,7 @@ export class Sequential implements CallbackModel {
     const features = resolveFeatures(x);
     if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
-    const batchSize = parsed.batchSize ?? 32;
+    const batchSize = Math.min(parsed.batchSize ?? 32, features.count);
     const workspace = this.workspace(batchSize, false);
     const indices = identityIndices(features.count);
     const width = this.layers[this.layers.length - 1]!.outputSize;
@@ -453,8 +462,9 @@ export class Sequential implements CallbackModel {
     }
   }
 
-  private evaluateRange(features: Features, targets: Targets, indices: Uint32Array, batchSize: number): Evaluation {
+  private evaluateRange(features: Features, targets: Targets, indices: Uint32Array, requestedBatchSize: number): Evaluation {
     const plan = this.lossPlan();
+    const batchSize = Math.min(requestedBatchSize, indices.length);
     const workspace = this.workspace(batchSize, false);
     workspace.stats.fill(0);
     for (let start = 0; start < indices.length; start += batchSize) {
@@ -479,6 +489,9 @@ export class Sequential implements CallbackModel {
   private lossPlan(): LossPlan {
     const loss = this.lossName!;
     const last = this.requireBuilt().layers[this.layers.length - 1]!;
+    if (this.metricNames.length > 0 && last.outputSize < 2) {
+      throw new Error(`The accuracy metric compares the most probable of several classes, but the model has ${last.outputSize} output: give the last layer one unit per class, or compile without metrics.`);
+    }
     if (isCrossentropy(loss)) {
       if (last.finalActivation !== 'softmax') {
         throw new Error(
@@ -520,6 +533,10 @@ export class Sequential implements CallbackModel {
       throw new Error(`${name} has ${targets.width} targets per sample but the model outputs ${classes}.`);
     }
     return targets;
+  }
+
+  private expectsLabels(): boolean {
+    return takesLabels(this.requireCompiled().loss);
   }
 
   private buildLayers(inputShape: readonly number[]): void {

@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import type { AdamSettings, Engine } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
-import { parseOptions, positiveNumber } from '../validation.js';
+import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
 import { Optimizer } from './optimizer.js';
 
 export type AdamOptions = Partial<AdamSettings>;
 
-const beta = z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)');
 const adamSchema = z.strictObject({
   learningRate: positiveNumber.optional(),
-  beta1: beta.optional(),
-  beta2: beta.optional(),
+  beta1: unitInterval.optional(),
+  beta2: unitInterval.optional(),
   epsilon: positiveNumber.optional(),
 });
 

@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import type { Engine, RmspropSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
-import { parseOptions, positiveNumber } from '../validation.js';
+import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
 import { Optimizer } from './optimizer.js';
 
 export type RmspropOptions = Partial<RmspropSettings>;
 
-const fraction = z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)');
 const rmspropSchema = z.strictObject({
   learningRate: positiveNumber.optional(),
-  rho: fraction.optional(),
-  momentum: fraction.optional(),
+  rho: unitInterval.optional(),
+  momentum: unitInterval.optional(),
   epsilon: positiveNumber.optional(),
 });
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { Engine, SgdSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
-import { parseOptions, positiveNumber } from '../validation.js';
+import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
 import { Optimizer } from './optimizer.js';
 
 export type SgdOptions = Partial<SgdSettings>;
 
 const sgdSchema = z.strictObject({
   learningRate: positiveNumber.optional(),
-  momentum: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
+  momentum: unitInterval.optional(),
   nesterov: z.boolean().optional(),
 });
 

@@ -69,11 +69,15 @@ export function loadModel(path: string): Sequential {
   if (byName.size > 0) fail(`it has tensors the model does not use: ${[...byName.keys()].join(', ')}`);
   if (metadata.compile !== undefined) {
     const compileConfig: CompileConfig = parseJson(metadata.compile, compileConfigSchema, 'the compile config', fail);
-    model.compile({
-      optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
-      loss: compileConfig.loss,
-      metrics: compileConfig.metrics,
-    });
+    try {
+      model.compile({
+        optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
+        loss: compileConfig.loss,
+        metrics: compileConfig.metrics,
+      });
+    } catch (error) {
+      fail(`its compile config is invalid (${(error as Error).message})`);
+    }
   }
   return model;
 }

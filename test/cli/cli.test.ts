@@ -300,7 +300,12 @@ test('Ctrl-C during training stops after the batch, saves nothing and exits 130'
         child.kill('SIGINT');
       }
     });
-    child.on('close', (code) => resolve(code));
+    // Should the signal be lost, the run would go on for 1000 epochs: end it and fail instead.
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('close', (code) => {
+      clearTimeout(watchdog);
+      resolve(code);
+    });
   });
   assert.ok(signalled, `no epoch line seen; stdout: ${stdout}; stderr: ${stderr}`);
   assert.equal(status, 130, stderr);

@@ -182,9 +182,17 @@ function workloadDigest(engine: Engine, againstReference: boolean): { hash: stri
       for (let i = 0; i < actual.length; i++) worstError = Math.max(worstError, Math.abs(actual[i] - expected[i]) / scale);
     }
   };
-  const shapes = [[128, 784, 512], [96, 256, 128], [128, 512, 10], [33, 50, 7], [513, 33, 300], [1100, 784, 64], [77, 784, 50], [131, 300, 513]] as const;
-  for (const [index, [m, k, n]] of shapes.entries()) {
-    const input = m === 128 && k === 784 ? sparseArray(random, m, k) : index >= 5 ? mnistLikeRows(random, m, k) : randomArray(random, m * k);
+  // Inputs: 'pixels' mostly zero with zero columns, 'mnist' like MNIST rows, 'dense' random. The
+  // narrow shapes (10 to 64 columns) cover the narrow weight-gradient kernel and, on sparse inputs,
+  // the scattered one, each split among threads when large enough.
+  type Input = 'pixels' | 'mnist' | 'dense';
+  const shapes: ReadonlyArray<readonly [number, number, number, Input]> = [
+    [128, 784, 512, 'pixels'], [96, 256, 128, 'dense'], [128, 512, 10, 'dense'], [33, 50, 7, 'dense'], [513, 33, 300, 'dense'],
+    [1100, 784, 64, 'mnist'], [77, 784, 50, 'mnist'], [131, 300, 513, 'mnist'],
+    [128, 50, 50, 'dense'], [128, 50, 10, 'dense'], [256, 700, 12, 'dense'], [64, 300, 64, 'dense'], [128, 784, 50, 'pixels'], [200, 517, 13, 'mnist'],
+  ];
+  for (const [m, k, n, kind] of shapes) {
+    const input = kind === 'pixels' ? sparseArray(random, m, k) : kind === 'mnist' ? mnistLikeRows(random, m, k) : randomArray(random, m * k);
     const kernel = randomArray(random, k * n);
     const bias = randomArray(random, n);
     const gradOutput = randomArray(random, m * n);
@@ -244,6 +252,8 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     // A final smaller batch reusing the full-size buffers.
     checkGemmShape(engine, random, 96, 784, 512, 128);
     checkGemmShape(engine, random, 96, 50, 10, 128);
+    // The narrow layers of 784-50-50-10 and 784-512-512-10, and narrow gradients split among threads.
+    for (const [m, k, n] of [[128, 50, 50], [128, 50, 10], [128, 512, 10], [256, 700, 12], [64, 300, 64], [128, 784, 50]] as const) checkGemmShape(engine, random, m, k, n);
     // Mostly-zero inputs take the path that skips all-zero reduction steps.
     for (const [m, k, n] of [[128, 784, 512], [33, 513, 7], [7, 33, 50], [96, 300, 10]] as const) checkGemmShape(engine, random, m, k, n, m, true);
   });

@@ -61,7 +61,7 @@ test('bad configs are named with the field and the value', () => {
   assert.throws(() => resolveExperiment('mlp-9000'), /unknown preset "mlp-9000"; allowed are .*baseline-32/);
   assert.throws(
     () => resolveExperiment({ name: 'x', hidden: [{ units: 0 }], optimizer: 'adam', loss: 'categoricalCrossentropy', epochs: 1 }),
-    /hidden\.0\.units must be a positive integer; got 0\./,
+    /hidden\[0\]\.units must be a positive integer; got 0\./,
   );
   assert.throws(() => resolveExperiment({ name: 'x', hidden: [], optimizer: 'adam', loss: 'hinge', epochs: 1 }), /loss must be one of categoricalCrossentropy/);
   assert.throws(() => resolveExperiment({ preset: 'baseline-32', validation: 1.5 }), /validation must be "test", a fraction in \(0, 1\) or null/);

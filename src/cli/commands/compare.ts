@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { checkOutputFolder } from '../outputs.js';
 import { print } from '../table.js';
 import * as values from '../values.js';
 
@@ -15,6 +16,7 @@ export interface CompareOptions {
 }
 
 export async function runCompare(file: string | undefined, options: CompareOptions): Promise<void> {
+  checkOutputFolder(options.out, '--out');
   const limit = options.limit === undefined ? undefined : values.positiveInteger(options.limit, '--limit', 'an image count');
   const maxEpochs = options.maxEpochs === undefined ? undefined : values.positiveInteger(options.maxEpochs, '--max-epochs', 'an epoch count');
   const seed = options.seed === undefined ? undefined : values.seed(options.seed, '--seed');

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
 import { DATA_HELP, loadData, loadEvaluationSet, parseDataSource } from '../data.js';
 import { loadCompiledModel } from '../model.js';
+import { checkOutputFolder } from '../outputs.js';
 import { print } from '../table.js';
 
 export interface ReportOptions {
@@ -11,6 +12,7 @@ export interface ReportOptions {
 }
 
 export async function runReport(file: string, options: ReportOptions): Promise<string> {
+  checkOutputFolder(options.out, '--out');
   const source = parseDataSource(options.data);
   const model = loadCompiledModel(file);
   const { name, set } = loadEvaluationSet(source);

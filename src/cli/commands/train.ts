@@ -2,8 +2,8 @@
  * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
  * option given overriding the preset's value.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
 import { HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
@@ -14,6 +14,7 @@ import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
 import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { checkOutputFile, checkOutputFolder } from '../outputs.js';
 import { formatPresetList, reportedFigure } from '../presets.js';
 import { formatCount, formatPercent, print } from '../table.js';
 import * as values from '../values.js';
@@ -237,14 +238,6 @@ export interface TrainResult {
   savedTo: string | null;
 }
 
-function checkWritable(path: string, option: string): void {
-  const folder = dirname(resolve(path));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new Error(`${option} ${path} cannot be written: the folder ${folder} does not exist.`);
-  }
-  if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${option} ${path} is a folder; give a file name.`);
-}
-
 function describeValidation(config: TrainConfig, testCount: number): string {
   switch (config.validation.kind) {
     case 'test':
@@ -286,8 +279,9 @@ export function trainExperiment(config: TrainConfig, images: ExperimentImages): 
 
 /** Runs the training the config describes, printing as it goes. */
 export async function runTrain(config: TrainConfig): Promise<TrainResult> {
-  if (config.save) checkWritable(config.save, '--save');
-  if (config.json) checkWritable(config.json, '--json');
+  if (config.save) checkOutputFile(config.save, '--save');
+  if (config.json) checkOutputFile(config.json, '--json');
+  if (config.report) checkOutputFolder(config.report, '--report');
   const engineText = describeEngine(getEngine());
   const talk = config.verbose > 0;
   if (talk) print(`Engine: ${engineText}`);
@@ -325,6 +319,8 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   }
   if (result.stoppedEpoch !== undefined && talk) {
     print(`Early stopping after epoch ${result.stoppedEpoch + 1}${result.bestEpoch !== undefined ? `; restored the weights of epoch ${result.bestEpoch + 1}` : ''}.`);
+  } else if (result.bestEpoch !== undefined && talk) {
+    print(`Restored the weights of the best epoch, ${result.bestEpoch + 1}.`);
   }
 
   if (config.save) result.model.save(config.save);
