@@ -13,6 +13,7 @@ import { tensor, type ImageSet, type Tensor } from '../data/tensor.js';
 import { sliceImageSet, takeFirst, toCategorical } from '../data/transforms.js';
 import { describeEngine } from '../engine/select.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
+import { validationSplitIndex } from '../models/inputs.js';
 import { buildMlp } from '../models/presets.js';
 import type { Sequential } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';
@@ -117,11 +118,7 @@ function loadExperimentData(experiment: ResolvedExperiment, limit: number | null
   if (validation === null && !images.test) {
     throw new Error(`${images.name} has no test set, so it needs a validation split to measure the model on.`);
   }
-  // Keras's validationSplit: the last fraction of the samples, before shuffling.
-  const splitAt = typeof validation === 'number' ? Math.floor(train.count * (1 - validation)) : train.count;
-  if (typeof validation === 'number' && (splitAt === 0 || splitAt === train.count)) {
-    throw new Error(`A validation split of ${validation} of ${train.count} images leaves no training or no validation images: use more images or another split.`);
-  }
+  const splitAt = typeof validation === 'number' ? validationSplitIndex(train.count, validation, 'images') : train.count;
   return {
     name: images.name,
     train,

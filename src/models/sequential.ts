@@ -19,6 +19,7 @@ import {
   type Features,
   type TargetInput,
   type Targets,
+  validationSplitIndex,
 } from './inputs.js';
 import { saveModel } from '../saving/model-file.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
@@ -278,11 +279,7 @@ export class Sequential implements CallbackModel {
       const validationTargets = this.checkTargets(resolveTargets(validationY, validationFeatures.count, this.expectsLabels(), 'validationData y'), 'validationData y');
       validation = { features: validationFeatures, targets: validationTargets, indices: identityIndices(validationFeatures.count) };
     } else if (parsed.validationSplit) {
-      // As Keras: the last fraction of the samples, taken before any shuffling.
-      const splitAt = Math.floor(features.count * (1 - parsed.validationSplit));
-      if (splitAt === 0 || splitAt === features.count) {
-        throw new Error(`fit(): validationSplit ${parsed.validationSplit} of ${features.count} samples leaves no training or no validation samples.`);
-      }
+      const splitAt = validationSplitIndex(features.count, parsed.validationSplit);
       trainCount = splitAt;
       validation = { features, targets, indices: identityIndices(features.count - splitAt, splitAt) };
     }

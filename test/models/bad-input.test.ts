@@ -82,5 +82,5 @@ test('losses that need softmax or one-hot targets say so', async () => {
 test('fit before compile, and a validation split that leaves nothing', async () => {
   const model = sequential([dense({ units: 10, activation: 'softmax', inputShape: [784] })]);
   await assert.rejects(model.fit(tensor(images, [4, 784]), labels), /is not compiled: call compile/);
-  await assert.rejects(compiled().fit(tensor(images, [4, 784]), labels, { validationSplit: 0.9, verbose: 0 }), /validationSplit 0.9 of 4 samples leaves no training or no validation samples/);
+  await assert.rejects(compiled().fit(tensor(images, [4, 784]), labels, { validationSplit: 0.9, verbose: 0 }), /A validation split of 0.9 of 4 samples leaves no training or no validation samples/);
 });
