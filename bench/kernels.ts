@@ -4,6 +4,8 @@
  * test set. Used by the bench harness; run directly for a table:
  *   npx tsx bench/kernels.ts            (DIGITNET_THREADS=1 to measure one thread)
  *   npx tsx bench/kernels.ts first train predict gemm   (only the parts named)
+ *   npx tsx bench/kernels.ts narrow steps   (the narrow layers' GEMMs and the first 50-wide layer on
+ *                                            MNIST; training steps of 784-50-50-10 and 784-512-512-10)
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,13 @@ export function layerShapes(units: readonly number[], batch: number): GemmShape[
 }
 
 export const DEFAULT_GEMM_SHAPES: readonly GemmShape[] = layerShapes([784, 512, 512, 10], 128);
+
+/** The narrow layers: every GEMM of 784-50-50-10 and the 10-wide output layer of 784-512-512-10. */
+export const NARROW_GEMM_SHAPES: readonly GemmShape[] = [
+  ...layerShapes([784, 50, 50, 10], 128),
+  ...layerShapes([512, 10], 128),
+  { layout: 'inputGradient', m: 128, k: 512, n: 10 },
+];
 
 function randomFloats(random: Random, length: number, low = -1, high = 1): Float32Array {
   const values = new Float32Array(length);
@@ -335,15 +344,26 @@ async function main(): Promise<void> {
       `${result.layout.padEnd(14)} ${String(result.m).padStart(4)} ${String(result.k).padStart(5)} ${String(result.n).padStart(5)} ${result.gflops.toFixed(1).padStart(9)} ${result.microseconds.toFixed(1).padStart(8)}`,
     );
   }
-  if (train && wanted('first')) {
+  if (wanted('narrow')) console.log('narrow layers   m     k     n   GFLOP/s  µs/call');
+  for (const result of wanted('narrow') ? await benchmarkGemm(engine, NARROW_GEMM_SHAPES) : []) {
+    console.log(
+      `${result.layout.padEnd(14)} ${String(result.m).padStart(4)} ${String(result.k).padStart(5)} ${String(result.n).padStart(5)} ${result.gflops.toFixed(1).padStart(9)} ${result.microseconds.toFixed(1).padStart(8)}`,
+    );
+  }
+  if (train && (wanted('first') || wanted('narrow'))) {
     console.log('first layer on real MNIST batches     median µs  fastest µs');
-    for (const result of await benchmarkFirstLayer(engine, train)) {
+    for (const result of await benchmarkFirstLayer(engine, train, wanted('first') ? [512, 256, 50] : [50])) {
       console.log(
         `${result.layout.padEnd(14)} ${String(result.m).padStart(4)} ${String(result.k).padStart(5)} ${String(result.n).padStart(5)} ${result.microseconds.toFixed(1).padStart(16)} ${result.fastestMicroseconds.toFixed(1).padStart(11)}`,
       );
     }
   }
-  for (const [units, dropout] of wanted('train') ? ([[[784, 512, 512, 10], 0.2], [[784, 256, 128, 10], 0], [[784, 50, 50, 10], 0]] as const) : []) {
+  const models = wanted('train')
+    ? ([[[784, 512, 512, 10], 0.2], [[784, 256, 128, 10], 0], [[784, 50, 50, 10], 0]] as const)
+    : wanted('steps')
+      ? ([[[784, 50, 50, 10], 0], [[784, 512, 512, 10], 0]] as const)
+      : [];
+  for (const [units, dropout] of models) {
     const result = await benchmarkTrainingStep(engine, { units, dropout, images: train });
     console.log(
       `train ${units.join('-')}${dropout ? ` dropout ${dropout}` : ''}: ${result.millisecondsPerStep.toFixed(3)} ms/step (fastest ${result.fastestMillisecondsPerStep.toFixed(3)}) → ${result.secondsPerEpoch.toFixed(3)} s/epoch`,

@@ -19,8 +19,14 @@ const int kMaxKc = DIGITNET_KC;
 #define DIGITNET_CHUNKS_PER_THREAD 1
 #endif
 const int kChunksPerThread = DIGITNET_CHUNKS_PER_THREAD;
-// Below this many flops a second thread costs more in synchronisation than it saves.
-const double kParallelFlops = 400000.0;
+// Below this many flops a second thread costs more in synchronisation than it saves. Measured
+// within training steps of 784-50-50-10 (the pool's worker is then spinning, not asleep): the
+// 128×50×50 forward and input-gradient products (0.64 MFLOP) take 8.5–10 µs on two threads
+// against 11–15 on one; the 128×50×10 ones (0.13 MFLOP, 2–4 µs) would gain nothing.
+#ifndef DIGITNET_PARALLEL_FLOPS
+#define DIGITNET_PARALLEL_FLOPS 4.0e5
+#endif
+const double kParallelFlops = DIGITNET_PARALLEL_FLOPS;
 
 // Grows only: after the first few calls no call allocates.
 struct Scratch {
@@ -129,7 +135,8 @@ void runRange(const IsaKernels* isa, const GemmProblem& P, bool narrow, int m0, 
   float* bPack = packedB.get(static_cast<size_t>(panelsN) * nr * largestKc);
   float* aPack = packedA.get(static_cast<size_t>(chunkPanels) * mr * largestKc);
   float* edge = edgeBuffer.get(static_cast<size_t>(mr) * nr + nr);
-  int* lists = nonzeroLists.get(static_cast<size_t>(chunkPanels) * (largestKc + 1));
+  // Each list has room for whole vectors of 16 past its end (the AVX-512 lister stores them).
+  int* lists = nonzeroLists.get(static_cast<size_t>(chunkPanels) * (largestKc + 16));
   if (!bPack || !aPack || !edge || !lists) abort();  // out of memory for a few hundred kilobytes: nothing sane to do
   float* tile = edge;
   float* paddedBias = tile + mr * nr;
@@ -166,7 +173,7 @@ void runRange(const IsaKernels* isa, const GemmProblem& P, bool narrow, int m0, 
       for (int i0 = mStart, index = 0; i0 < mEnd; i0 += mr, index++) {
         const int rows = std::min(mr, mEnd - i0);
         const float* a = P.a + static_cast<long>(i0) * P.aRow + static_cast<long>(k0) * P.aCol;
-        int* list = lists + static_cast<long>(index) * (largestKc + 1);
+        int* list = lists + static_cast<long>(index) * (largestKc + 16);
         int steps;
         if (rowA && rows == mr) {
           panelA[index] = a;
@@ -201,6 +208,11 @@ void runRange(const IsaKernels* isa, const GemmProblem& P, bool narrow, int m0, 
           float* c = P.c + static_cast<long>(i0) * P.ldc + j0;
           if (rows == mr && cols == nr) {
             kernel(panelSteps[index], panelOffsets[index], panelA[index], lda, bPanel, c, P.ldc, bias, mode, relu);
+            continue;
+          }
+          if (rows == mr && isa->maskedColumns) {
+            kernel(panelSteps[index], panelOffsets[index], panelA[index], lda, bPanel, c, P.ldc, bias,
+                   mode | (cols << kColumnsShift), relu);
             continue;
           }
           // A ragged edge goes through a full-size tile so the microkernel never needs bounds.
@@ -488,6 +500,20 @@ void sharedComputeTask(void* context, int index, int count) {
   }
 }
 
+void columnSumsOfB(const GemmProblem& P) {
+  // The bias gradient: column sums of B in order of p, as the dense path computes them, 64
+  // columns at a time in a local array (which the compiler vectorizes: it cannot alias B).
+  for (int j0 = 0; j0 < P.n; j0 += 64) {
+    const int width = std::min(64, P.n - j0);
+    float sums[64] = {};
+    for (int p = 0; p < P.k; p++) {
+      const float* row = P.b + static_cast<long>(p) * P.bRow + j0;
+      for (int j = 0; j < width; j++) sums[j] += row[j];
+    }
+    for (int j = 0; j < width; j++) P.columnSums[j0 + j] = sums[j];
+  }
+}
+
 // A transposed (a weight gradient, A = Xᵀ): the lists of A's rows are the columns of X, gathered by
 // walking X's rows in order (so each list is in order of p) into buckets.
 void sparseGradientTask(void* context, int index, int count) {
@@ -496,19 +522,7 @@ void sparseGradientTask(void* context, int index, int count) {
   const GemmProblem& P = *job.problem;
   const int m0 = static_cast<int>(static_cast<long>(P.m) * index / job.rowChunks);
   const int m1 = static_cast<int>(static_cast<long>(P.m) * (index + 1) / job.rowChunks);
-  if (index == 0 && P.columnSums) {
-    // The bias gradient: column sums of B in order of p, as the dense path computes them, 64
-    // columns at a time in a local array (which the compiler vectorizes: it cannot alias B).
-    for (int j0 = 0; j0 < P.n; j0 += 64) {
-      const int width = std::min(64, P.n - j0);
-      float sums[64] = {};
-      for (int p = 0; p < P.k; p++) {
-        const float* row = P.b + static_cast<long>(p) * P.bRow + j0;
-        for (int j = 0; j < width; j++) sums[j] += row[j];
-      }
-      for (int j = 0; j < width; j++) P.columnSums[j0 + j] = sums[j];
-    }
-  }
+  if (index == 0 && P.columnSums) columnSumsOfB(P);
   if (m0 >= m1) return;
   const int rows = m1 - m0;
   // First every row of X's nonzeros within [m0, m1), then those scattered into per-column buckets.
@@ -549,6 +563,27 @@ void sparseGradientTask(void* context, int index, int count) {
     job.isa->sparseRows(rows, starts, starts + 1, indices, values, block, ld, width, P.c + static_cast<long>(m0) * P.ldc + j0,
                         P.ldc, nullptr, kInitZero, 0);
   }
+}
+
+// The weight gradient scattered sample by sample (IsaKernels::scatterGradient): no per-column lists
+// to gather, so it wins where gathering dominates, i.e. few columns. Measured on MNIST batches
+// (128 × 784, 19% nonzero), one thread: 50 columns 95 µs against 130, 64 columns 90 against 135,
+// 100 columns 145 against 160, 128 columns even; 512 columns 440 against 285.
+#ifndef DIGITNET_SCATTER_COLUMNS
+#define DIGITNET_SCATTER_COLUMNS 112
+#endif
+const int kScatterMaxColumns = DIGITNET_SCATTER_COLUMNS;
+
+void scatterGradientTask(void* context, int index, int count) {
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  // Whole vectors of 16 rows per chunk, so no chunk reads a vector of X that straddles another's.
+  const int vectors = (P.m + 15) / 16;
+  const int m0 = std::min(P.m, vectors * index / count * 16);
+  const int m1 = std::min(P.m, vectors * (index + 1) / count * 16);
+  if (index == 0 && P.columnSums) columnSumsOfB(P);
+  if (m0 >= m1) return;
+  job.isa->scatterGradient(P.k, P.a, P.aCol, m0, m1, P.b, P.bRow, P.n, P.c, P.ldc);
 }
 
 // Runs the product on the sparse path and returns true when A is sparse enough for it to pay.
@@ -599,6 +634,15 @@ bool sparseGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const Gemm
   if (P.aRow == 1 && P.bias == nullptr && !P.relu && P.k <= 8192) {
     if (sparseGradientBelow <= 0 || (sparseGradientBelow <= 1 && P.n < kSparseGradientMinimumColumns)) return false;
     if (!sparseGradientWins(sampledDensity(isa, P.a, P.k, P.m, P.aCol), P.n)) return false;
+    if (isa->scatterGradient && P.n <= kScatterMaxColumns) {
+      const int chunks = std::min((P.m + 15) / 16, count);
+      if (chunks <= 1) {
+        scatterGradientTask(&job, 0, 1);
+      } else {
+        pool->run(scatterGradientTask, &job, chunks);
+      }
+      return true;
+    }
     job.rowChunks = std::min(P.m, count);
     if (job.rowChunks <= 1) {
       sparseGradientTask(&job, 0, 1);
@@ -608,6 +652,43 @@ bool sparseGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const Gemm
     return true;
   }
   return false;
+}
+
+// A weight gradient with a narrow output (n ≤ kNarrowGradientColumns) on the narrow kernel: the
+// dense path would pack A (transposed) and pad n to whole vectors.
+#ifndef DIGITNET_NARROW_GRADIENT_COLUMNS
+#define DIGITNET_NARROW_GRADIENT_COLUMNS 64
+#endif
+const int kNarrowGradientColumns = DIGITNET_NARROW_GRADIENT_COLUMNS;
+
+void narrowGradientTask(void* context, int index, int count) {
+  const SparseJob& job = *static_cast<const SparseJob*>(context);
+  const GemmProblem& P = *job.problem;
+  // Whole blocks of 32 rows per chunk, so blocks are the same however the rows are split.
+  const int blocks = (P.m + 31) / 32;
+  const int m0 = std::min(P.m, blocks * index / count * 32);
+  const int m1 = std::min(P.m, blocks * (index + 1) / count * 32);
+  if (index == 0 && P.columnSums) columnSumsOfB(P);
+  if (m0 >= m1) return;
+  job.isa->narrowGradient(P.k, P.a, P.aCol, m0, m1, P.b, P.bRow, P.n, P.c, P.ldc);
+}
+
+// The narrow kernel reads all of A once per pass of 12 columns and per block of 32 rows with no
+// blocking over the reduction (the batch), so A should stay in L2: batches of a few hundred.
+const long kNarrowGradientLargestA = 1L << 18;
+
+bool narrowGradientGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProblem& P) {
+  if (!isa->narrowGradient || P.aRow != 1 || P.bCol != 1 || P.bias || P.relu || P.n > kNarrowGradientColumns) return false;
+  if (static_cast<long>(P.m) * P.k > kNarrowGradientLargestA) return false;
+  const double flops = 2.0 * P.m * P.n * P.k;
+  const int chunks = flops < kParallelFlops ? 1 : std::min((P.m + 31) / 32, threads);
+  SparseJob job = {isa, &P, chunks, 1, nullptr};
+  if (chunks <= 1) {
+    narrowGradientTask(&job, 0, 1);
+  } else {
+    pool->run(narrowGradientTask, &job, chunks);
+  }
+  return true;
 }
 
 }  // namespace
@@ -635,6 +716,7 @@ void gemm(const IsaKernels* isa, ThreadPool* pool, int threads, const GemmProble
     return;
   }
   if (sparseGemm(isa, pool, threads, P)) return;
+  if (narrowGradientGemm(isa, pool, threads, P)) return;
   const bool narrow = P.n <= isa->nrNarrow;
   const int panelsM = (P.m + isa->mr - 1) / isa->mr;
   const int panelsN = (P.n + (narrow ? isa->nrNarrow : isa->nr) - 1) / (narrow ? isa->nrNarrow : isa->nr);

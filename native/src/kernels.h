@@ -15,6 +15,9 @@
 namespace digitnet {
 
 enum MicroMode { kInitZero = 0, kInitBias = 1, kAccumulate = 2 };
+// With IsaKernels::maskedColumns, mode | (cols << kColumnsShift) asks a microkernel for a tile of
+// only cols < nr columns (the rest of C and of the bias untouched, unread).
+const int kColumnsShift = 8;
 
 // With offsets null the reduction runs over p = 0..kc-1; otherwise over p = offsets[0..kc-1], the
 // reduction steps where A's panel is not all zero (skipping exact zeros changes no result: the
@@ -28,6 +31,7 @@ struct IsaKernels {
   int nr;  // columns of a microtile
 
   int nrNarrow;  // columns of the narrow microtile used when the whole output is that narrow
+  int maskedColumns;  // whether the microkernels take a narrower width in mode (kColumnsShift)
 
   // C[mr×nr] (row stride ldc) = init + A·B over kc, where B is a packed micro-panel b[p*nr + c]
   // and A is read in place: a[r*lda + p] (row kernels, for a row-major A) or a[p*lda + r] (column
@@ -41,6 +45,7 @@ struct IsaKernels {
   // out[p*nr + c] = source[c*ld + p] for p < kc, c < cols; zero for cols <= c < nr.
   void (*packTransposed)(const float* source, long ld, int kc, int cols, float* out, int nr);
   // Lists into out the p < kc where some of the mr rows a[r*lda + p] is not zero; returns how many.
+  // out needs room for kc + 16 values (whole vectors may be stored).
   int (*nonzeroInRows)(const float* a, long lda, int kc, int* out);
   // The same for a packed panel, panel[p*mr + r].
   int (*nonzeroInPanel)(const float* panel, int kc, int* out);
@@ -57,6 +62,20 @@ struct IsaKernels {
   // 64-byte aligned with ldb a multiple of 16 (vectors that straddle cache lines cost double).
   void (*sparseRows)(int rows, const int* begins, const int* ends, const int* indices, const float* values,
                      const float* b, long ldb, int cols, float* out, long ldo, const float* bias, int mode, int relu);
+  // The sparse weight gradient, scattered: out[r*ldo + c] = Σ over s < samples, in order of s, of
+  // x[s*ldx + r] · g[s*ldg + c] for r in [r0, r1), c < cols, skipping the exact zeros of x (rows of
+  // out that no sample touches are zero). Each element is one chain of fused multiply-adds in order
+  // of s, as in sparseRows, so any split of the rows among threads gives the same result. Sample by
+  // sample, g's row stays in registers and each nonzero of x updates one row of out in place, so no
+  // lists are built: with few columns that beats gathering each row's nonzeros first.
+  void (*scatterGradient)(int samples, const float* x, long ldx, int r0, int r1, const float* g, long ldg, int cols,
+                          float* out, long ldo);
+  // The same product computed densely with the rows r along the vectors (x's rows are contiguous in
+  // r) and at most 12 columns per pass broadcast from g: for narrow outputs (the 10 classes) every
+  // lane does useful work and nothing is packed. Samples whose block of 32 rows of x is all zero are
+  // skipped; the result is bit-identical to the other kernels' (one chain in order of s).
+  void (*narrowGradient)(int samples, const float* x, long ldx, int r0, int r1, const float* g, long ldg, int cols,
+                         float* out, long ldo);
 
   void (*adam)(float* params, const float* grads, float* first, float* second, long count, float stepSize,
                float oneMinusBeta1, float oneMinusBeta2, float epsilon);

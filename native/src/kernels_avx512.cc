@@ -38,67 +38,100 @@ static inline __attribute__((always_inline)) void reduce(int kc, const int* __re
                                                          long lda, const float* __restrict b, __m512 (&acc)[kMr][kVectors]) {
   const int kNr = 16 * kVectors;
   const float* rows[kMr];
-  if (kRowA)
+  if (kRowA) {
+#pragma GCC unroll 16
     for (int r = 0; r < kMr; r++) rows[r] = a + r * lda;
+  }
   for (int step = 0; step < kc; step++) {
     const int p = kIndexed ? offsets[step] : step;
     __m512 bv[kVectors];
+#pragma GCC unroll 16
     for (int v = 0; v < kVectors; v++) bv[v] = _mm512_load_ps(b + p * kNr + 16 * v);
     const float* column = a + p * lda;
+#pragma GCC unroll 16
     for (int r = 0; r < kMr; r++) {
       __m512 ar = _mm512_set1_ps(kRowA ? rows[r][p] : column[r]);
+#pragma GCC unroll 16
       for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
     }
   }
 }
 
-template <int kVectors, bool kRowA>
-static void microkernel(int kc, const int* offsets, const float* __restrict a, long lda, const float* __restrict b,
-                        float* __restrict c, long ldc, const float* bias, int mode, int relu) {
+// One whole microtile per variant, so the accumulators stay in registers from start to end: with
+// the two reductions sharing one array of accumulators, the compiler kept it on the (unaligned)
+// stack, whose stores and reloads cost as much as a short reduction.
+template <int kVectors, bool kRowA, bool kIndexed>
+static inline __attribute__((always_inline)) void tile(int kc, const int* __restrict offsets, const float* __restrict a,
+                                                       long lda, const float* __restrict b, float* __restrict c, long ldc,
+                                                       const float* bias, int mode, int relu) {
+  // A tile narrower than nr (the right edge) comes with its width in mode's high bits: C and the
+  // bias are then read and written under masks, so the edge needs no detour through a buffer.
+  const int cols = mode >> digitnet::kColumnsShift;
+  mode &= (1 << digitnet::kColumnsShift) - 1;
+  __mmask16 masks[kVectors];
+#pragma GCC unroll 16
+  for (int v = 0; v < kVectors; v++) {
+    const int left = cols == 0 ? 16 : cols - 16 * v;
+    masks[v] = left >= 16 ? static_cast<__mmask16>(0xffff) : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+  }
   __m512 acc[kMr][kVectors];
   if (mode == digitnet::kAccumulate) {
+#pragma GCC unroll 16
     for (int r = 0; r < kMr; r++)
-      for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_loadu_ps(c + r * ldc + 16 * v);
+#pragma GCC unroll 16
+      for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_maskz_loadu_ps(masks[v], c + r * ldc + 16 * v);
   } else if (mode == digitnet::kInitBias) {
+#pragma GCC unroll 16
     for (int v = 0; v < kVectors; v++) {
-      __m512 value = _mm512_loadu_ps(bias + 16 * v);
+      __m512 value = _mm512_maskz_loadu_ps(masks[v], bias + 16 * v);
+#pragma GCC unroll 16
       for (int r = 0; r < kMr; r++) acc[r][v] = value;
     }
   } else {
+#pragma GCC unroll 16
     for (int r = 0; r < kMr; r++)
+#pragma GCC unroll 16
       for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_setzero_ps();
   }
-  if (offsets) {
-    reduce<kVectors, kRowA, true>(kc, offsets, a, lda, b, acc);
-  } else {
-    reduce<kVectors, kRowA, false>(kc, offsets, a, lda, b, acc);
-  }
+  reduce<kVectors, kRowA, kIndexed>(kc, offsets, a, lda, b, acc);
   if (relu) {
     __m512 zero = _mm512_setzero_ps();
+#pragma GCC unroll 16
     for (int r = 0; r < kMr; r++)
+#pragma GCC unroll 16
       for (int v = 0; v < kVectors; v++) acc[r][v] = _mm512_max_ps(zero, acc[r][v]);  // NaN and -0 pass, as in the reference
   }
+#pragma GCC unroll 16
   for (int r = 0; r < kMr; r++)
-    for (int v = 0; v < kVectors; v++) _mm512_storeu_ps(c + r * ldc + 16 * v, acc[r][v]);
+#pragma GCC unroll 16
+    for (int v = 0; v < kVectors; v++) _mm512_mask_storeu_ps(c + r * ldc + 16 * v, masks[v], acc[r][v]);
 }
 
-static inline int appendBits(unsigned mask, int base, int* __restrict out, int count) {
-  while (mask) {
-    out[count++] = base + __builtin_ctz(mask);
-    mask &= mask - 1;
+template <int kVectors, bool kRowA>
+static void microkernel(int kc, const int* offsets, const float* __restrict a, long lda, const float* __restrict b,
+                        float* __restrict c, long ldc, const float* bias, int mode, int relu) {
+  if (offsets) {
+    tile<kVectors, kRowA, true>(kc, offsets, a, lda, b, c, ldc, bias, mode, relu);
+  } else {
+    tile<kVectors, kRowA, false>(kc, offsets, a, lda, b, c, ldc, bias, mode, relu);
   }
-  return count;
 }
 
+// The steps are compressed out of a vector of positions rather than looped over bit by bit: on
+// dense inputs (ReLU outputs) nearly every bit is set and that loop cost as much as the product.
+// out needs room for kc + 16 values.
 static int nonzeroInRows(const float* __restrict a, long lda, int kc, int* __restrict out) {
   const __m512 zero = _mm512_setzero_ps();
+  __m512i positions = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   int count = 0;
   for (int p = 0; p < kc; p += 16) {
     const __mmask16 valid = kc - p >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (kc - p)) - 1);
     __mmask16 any = 0;
     for (int r = 0; r < kMr; r++)
       any |= _mm512_mask_cmp_ps_mask(valid, _mm512_maskz_loadu_ps(valid, a + r * lda + p), zero, _CMP_NEQ_UQ);
-    count = appendBits(any, p, out, count);
+    _mm512_storeu_si512(out + count, _mm512_maskz_compress_epi32(any, positions));
+    count += __builtin_popcount(any);
+    positions = _mm512_add_epi32(positions, _mm512_set1_epi32(16));
   }
   return count;
 }
@@ -237,6 +270,156 @@ static void sparseRows(int rows, const int* begins, const int* ends, const int* 
   }
 }
 
+// Rows [r0, r1) of one block: accumulated in `buffer` (rows of whole, aligned vectors: rows of out
+// of, say, 50 floats straddle cache lines, which doubles the cost of every update), then copied.
+template <int kVectors>
+static inline __attribute__((always_inline)) void scatterTile(int samples, const float* __restrict x, long ldx, int r0,
+                                                              int r1, const float* __restrict g, long ldg,
+                                                              float* __restrict out, long ldo, __mmask16 last,
+                                                              float* __restrict buffer, int* __restrict indices,
+                                                              float* __restrict values) {
+  const int kWidth = 16 * kVectors;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int r = 0; r < r1 - r0; r++)
+    for (int v = 0; v < kVectors; v++) _mm512_store_ps(buffer + r * kWidth + 16 * v, zero);
+  float* __restrict base = buffer - static_cast<long>(r0) * kWidth;
+  for (int s = 0; s < samples; s++) {
+    __m512 gv[kVectors];
+    for (int v = 0; v < kVectors; v++)
+      gv[v] = _mm512_maskz_loadu_ps(v == kVectors - 1 ? last : static_cast<__mmask16>(0xffff), g + s * ldg + 16 * v);
+    // The sample's nonzeros in the tile are listed first (compressed in registers, as listNonzero
+    // does): a loop over each vector's set bits would mispredict its exit once per 16 rows.
+    const float* __restrict row = x + s * ldx;
+    int found = 0;
+    __m512i positions = _mm512_add_epi32(_mm512_set1_epi32(r0), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    for (int p = r0; p < r1; p += 16) {
+      const __mmask16 valid =
+          r1 - p >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (r1 - p)) - 1);
+      const __m512 v = _mm512_maskz_loadu_ps(valid, row + p);
+      const __mmask16 nonzero = _mm512_mask_cmp_ps_mask(valid, v, zero, _CMP_NEQ_UQ);
+      _mm512_storeu_si512(indices + found, _mm512_maskz_compress_epi32(nonzero, positions));
+      _mm512_storeu_ps(values + found, _mm512_maskz_compress_ps(nonzero, v));
+      found += __builtin_popcount(nonzero);
+      positions = _mm512_add_epi32(positions, _mm512_set1_epi32(16));
+    }
+    for (int t = 0; t < found; t++) {
+      const __m512 value = _mm512_set1_ps(values[t]);
+      float* __restrict o = base + static_cast<long>(indices[t]) * kWidth;
+      for (int v = 0; v < kVectors; v++)
+        _mm512_store_ps(o + 16 * v, _mm512_fmadd_ps(value, gv[v], _mm512_load_ps(o + 16 * v)));
+    }
+  }
+  for (int r = r0; r < r1; r++)
+    for (int v = 0; v < kVectors; v++)
+      _mm512_mask_storeu_ps(out + r * ldo + 16 * v, v == kVectors - 1 ? last : static_cast<__mmask16>(0xffff),
+                            _mm512_load_ps(base + static_cast<long>(r) * kWidth + 16 * v));
+}
+
+// Columns [c0, c0 + 16·kVectors) of the scattered weight gradient (see kernels.h); last masks the
+// final vector. Rows of out get one fused multiply-add per nonzero of x per vector, so the cost
+// follows the nonzeros with no lists; g's row sits in registers for the whole sample.
+template <int kVectors>
+static void scatterBlock(int samples, const float* __restrict x, long ldx, int r0, int r1, const float* __restrict g,
+                         long ldg, float* __restrict out, long ldo, __mmask16 last) {
+  // Rows of out a block at a time, so that the block (about 24 KiB) stays in L1 while every sample
+  // updates it: scattered updates that miss L1 stall on the store buffer.
+  const int tileRows = 24576 / (64 * kVectors) / 16 * 16 + 16;
+  alignas(64) float buffer[tileRows * 16 * kVectors];
+  int indices[tileRows + 16];
+  float values[tileRows + 16];
+  for (int t0 = r0; t0 < r1; t0 += tileRows) {
+    const int t1 = r1 - t0 < tileRows ? r1 : t0 + tileRows;
+    scatterTile<kVectors>(samples, x, ldx, t0, t1, g, ldg, out, ldo, last, buffer, indices, values);
+  }
+}
+
+static void scatterGradient(int samples, const float* x, long ldx, int r0, int r1, const float* g, long ldg, int cols,
+                            float* out, long ldo) {
+  // Blocks of up to 16 vectors, so g's row stays in registers.
+  for (int c0 = 0; c0 < cols; c0 += 256) {
+    const int width = cols - c0 < 256 ? cols - c0 : 256;
+    const int vectors = (width + 15) / 16;
+    const int tail = width - 16 * (vectors - 1);
+    const __mmask16 last = tail == 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << tail) - 1);
+    switch (vectors) {
+#define DIGITNET_SCATTER_CASE(V) \
+  case V:                        \
+    scatterBlock<V>(samples, x, ldx, r0, r1, g + c0, ldg, out + c0, ldo, last); \
+    break;
+      DIGITNET_SCATTER_CASE(1) DIGITNET_SCATTER_CASE(2) DIGITNET_SCATTER_CASE(3) DIGITNET_SCATTER_CASE(4)
+      DIGITNET_SCATTER_CASE(5) DIGITNET_SCATTER_CASE(6) DIGITNET_SCATTER_CASE(7) DIGITNET_SCATTER_CASE(8)
+      DIGITNET_SCATTER_CASE(9) DIGITNET_SCATTER_CASE(10) DIGITNET_SCATTER_CASE(11) DIGITNET_SCATTER_CASE(12)
+      DIGITNET_SCATTER_CASE(13) DIGITNET_SCATTER_CASE(14) DIGITNET_SCATTER_CASE(15) DIGITNET_SCATTER_CASE(16)
+#undef DIGITNET_SCATTER_CASE
+      default:
+        break;
+    }
+  }
+}
+
+// Columns [j0, j0 + kCols) of narrowGradient: blocks of 16·kVectors rows, kCols × kVectors accumulators.
+template <int kCols, int kVectors>
+static void narrowGradientPass(int samples, const float* __restrict x, long ldx, int r0, int r1,
+                               const float* __restrict g, long ldg, float* __restrict out, long ldo) {
+  const int kRows = 16 * kVectors;
+  const __m512 zero = _mm512_setzero_ps();
+  for (int b0 = r0; b0 < r1; b0 += kRows) {
+    const int rows = r1 - b0 < kRows ? r1 - b0 : kRows;
+    __mmask16 masks[kVectors];
+    for (int v = 0; v < kVectors; v++) {
+      const int left = rows - 16 * v;
+      masks[v] = left >= 16 ? static_cast<__mmask16>(0xffff) : left <= 0 ? 0 : static_cast<__mmask16>((1u << left) - 1);
+    }
+    __m512 acc[kCols][kVectors];
+    for (int j = 0; j < kCols; j++)
+      for (int v = 0; v < kVectors; v++) acc[j][v] = zero;
+    const float* __restrict column = x + b0;
+    for (int s = 0; s < samples; s++) {
+      __m512 xv[kVectors];
+      __mmask16 any = 0;
+      for (int v = 0; v < kVectors; v++) {
+        xv[v] = _mm512_maskz_loadu_ps(masks[v], column + s * ldx + 16 * v);
+        any |= _mm512_cmp_ps_mask(xv[v], zero, _CMP_NEQ_UQ);
+      }
+      // An all-zero block (an image's border, dead ReLUs) adds nothing.
+      if (!any) continue;
+      const float* __restrict gs = g + s * ldg;
+      for (int j = 0; j < kCols; j++) {
+        const __m512 gj = _mm512_set1_ps(gs[j]);
+        for (int v = 0; v < kVectors; v++) acc[j][v] = _mm512_fmadd_ps(xv[v], gj, acc[j][v]);
+      }
+    }
+    alignas(64) float tile[kCols][kRows];
+    for (int j = 0; j < kCols; j++)
+      for (int v = 0; v < kVectors; v++) _mm512_store_ps(tile[j] + 16 * v, acc[j][v]);
+    for (int r = 0; r < rows; r++)
+      for (int j = 0; j < kCols; j++) out[(b0 + r) * ldo + j] = tile[j][r];
+  }
+}
+
+static void narrowGradient(int samples, const float* x, long ldx, int r0, int r1, const float* g, long ldg, int cols,
+                           float* out, long ldo) {
+  // Passes of up to 12 columns over blocks of 32 rows: 24 accumulators. (Passes of 24 columns over
+  // 16 rows, reading x half as often, measured twice as slow.)
+  const int passes = (cols + 11) / 12;
+  for (int pass = 0; pass < passes; pass++) {
+    const int j0 = cols * pass / passes;
+    const int width = cols * (pass + 1) / passes - j0;
+    switch (width) {
+#define DIGITNET_NARROW_CASE(J) \
+  case J:                       \
+    narrowGradientPass<J, 2>(samples, x, ldx, r0, r1, g + j0, ldg, out + j0, ldo); \
+    break;
+      DIGITNET_NARROW_CASE(1) DIGITNET_NARROW_CASE(2) DIGITNET_NARROW_CASE(3) DIGITNET_NARROW_CASE(4)
+      DIGITNET_NARROW_CASE(5) DIGITNET_NARROW_CASE(6) DIGITNET_NARROW_CASE(7) DIGITNET_NARROW_CASE(8)
+      DIGITNET_NARROW_CASE(9) DIGITNET_NARROW_CASE(10) DIGITNET_NARROW_CASE(11) DIGITNET_NARROW_CASE(12)
+#undef DIGITNET_NARROW_CASE
+      default:
+        break;
+    }
+  }
+}
+
 // 16×16 blocks transposed in registers; the ragged remainder element by element.
 static void packTransposed(const float* __restrict source, long ld, int kc, int cols, float* __restrict out, int nr) {
   int c0 = 0;
@@ -277,10 +460,10 @@ static void packTransposed(const float* __restrict source, long ld, int kc, int 
 }
 
 static const digitnet::IsaKernels table = {
-    "avx512", kMr, 16 * DIGITNET_AVX512_NV, 16,
+    "avx512", kMr, 16 * DIGITNET_AVX512_NV, 16, 1,
     microkernel<DIGITNET_AVX512_NV, true>, microkernel<DIGITNET_AVX512_NV, false>,
     microkernel<1, true>, microkernel<1, false>, packTransposed, nonzeroInRows, nonzeroInPanel,
-    listNonzero, sparseRows, DIGITNET_ELEMENTWISE_ENTRIES};
+    listNonzero, sparseRows, scatterGradient, narrowGradient, DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_avx512
 

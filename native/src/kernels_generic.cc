@@ -62,8 +62,8 @@ static const digitnet::IsaKernels table = {
 #else
     "scalar",
 #endif
-    kMr, kNr, kNr, microkernel<true>, microkernel<false>, microkernel<true>, microkernel<false>, packTransposedKernel,
-    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, nullptr, nullptr,
+    kMr, kNr, kNr, 0, microkernel<true>, microkernel<false>, microkernel<true>, microkernel<false>, packTransposedKernel,
+    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, nullptr, nullptr, nullptr, nullptr,
     DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_generic
