@@ -500,6 +500,14 @@ napi_value DropoutBackward(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// The first index of a row's largest value, as the reference engine and numpy's argmax choose.
+int rowArgmax(const float* row, int n) {
+  int best = 0;
+  for (int j = 1; j < n; j++)
+    if (row[j] > row[best]) best = j;
+  return best;
+}
+
 #define METHOD "softmaxCrossEntropy"
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   ARGS(9);
@@ -528,14 +536,8 @@ napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   for (int i = 0; i < m; i++) {
     const float* row = logits + static_cast<long>(i) * n;
     float* probabilityRow = probabilities + static_cast<long>(i) * n;
-    float max = row[0];
-    int argmax = 0;
-    for (int j = 1; j < n; j++) {
-      if (row[j] > max) {
-        max = row[j];
-        argmax = j;
-      }
-    }
+    const int argmax = rowArgmax(row, n);
+    const float max = row[argmax];
     double sumExp = 0;
     for (int j = 0; j < n; j++) {
       float e = expf(row[j] - max);
@@ -560,14 +562,12 @@ napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
     } else {
       const float* targetRow = targets + static_cast<long>(i) * n;
       double targetSum = 0;
-      int targetArgmax = 0;
       for (int j = 0; j < n; j++) {
         const double t = targetRow[j];
         targetSum += t;
-        if (targetRow[j] > targetRow[targetArgmax]) targetArgmax = j;
         lossSum += t * (logSumExp - (static_cast<double>(row[j]) - max));
       }
-      if (argmax == targetArgmax) correct++;
+      if (argmax == rowArgmax(targetRow, n)) correct++;
       if (gradRow) {
         for (int j = 0; j < n; j++)
           gradRow[j] = static_cast<float>((probabilityRow[j] * targetSum - targetRow[j]) / meanOver);
@@ -602,16 +602,13 @@ napi_value MeanSquaredError(napi_env env, napi_callback_info info) {
   for (int i = 0; i < m; i++) {
     const long row = static_cast<long>(i) * n;
     double rowSum = 0;
-    int argmax = 0, targetArgmax = 0;
     for (int j = 0; j < n; j++) {
       const double difference = static_cast<double>(predictions[row + j]) - targets[row + j];
       rowSum += difference * difference;
       if (grad) grad[row + j] = static_cast<float>((2 * difference) / gradScale);
-      if (predictions[row + j] > predictions[row + argmax]) argmax = j;
-      if (targets[row + j] > targets[row + targetArgmax]) targetArgmax = j;
     }
     lossSum += rowSum / n;
-    if (argmax == targetArgmax) correct++;
+    if (rowArgmax(predictions + row, n) == rowArgmax(targets + row, n)) correct++;
   }
   stats[0] += lossSum;
   stats[1] += static_cast<double>(correct);
@@ -634,11 +631,7 @@ napi_value CountCorrect(napi_env env, napi_callback_info info) {
   if (n == 0) return nullptr;
   long correct = 0;
   for (int i = 0; i < m; i++) {
-    const float* row = probabilities + static_cast<long>(i) * n;
-    int argmax = 0;
-    for (int j = 1; j < n; j++)
-      if (row[j] > row[argmax]) argmax = j;
-    if (argmax == labels[i]) correct++;
+    if (rowArgmax(probabilities + static_cast<long>(i) * n, n) == labels[i]) correct++;
   }
   stats[1] += static_cast<double>(correct);
   return nullptr;

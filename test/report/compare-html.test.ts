@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeCompareReport } from '../../src/report/compare-html.js';
 import { formatCompareTable } from '../../src/report/tables.js';
 import type { CompareRow } from '../../src/report/types.js';
-import { fakeHistory, pngStatistics } from './fixtures.js';
+import { fakeHistory, pngStatistics, freshDirectory, outputRoot } from './fixtures.js';
 
-const outputRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output', 'report');
 const chromiumPath = '/usr/bin/chromium';
 
 const rows: CompareRow[] = [
@@ -32,13 +31,6 @@ const runs = [
   { name: 'model1', history: fakeHistory(5, 0.02) },
   { name: 'model2', history: fakeHistory(4, 0) },
 ];
-
-async function freshDirectory(name: string): Promise<string> {
-  const dir = join(outputRoot, name);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
 
 test('writeCompareReport on two tiny runs writes its table, CSV, JSON and overlaid curves', async () => {
   const dir = await freshDirectory('compare');

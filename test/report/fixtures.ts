@@ -1,7 +1,9 @@
 /** Small deterministic inputs for the report tests: real MNIST digits, a fake model's outputs. */
 import { openSync, readSync, closeSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import type { CompareRun, ModelSummary, RunReportInput, TrainingHistory } from '../../src/report/types.js';
 
@@ -121,4 +123,15 @@ export function pngStatistics(png: Buffer): { width: number; height: number; var
   }
   const mean = sum / pixels;
   return { width: image.width, height: image.height, variance: sumOfSquares / pixels - mean * mean, distinctColours: colours.size };
+}
+
+/** Where the report tests write what a person may want to look at (gitignored). */
+export const outputRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output', 'report');
+
+/** An empty folder under outputRoot, cleared of an earlier run's files. */
+export async function freshDirectory(name: string): Promise<string> {
+  const dir = join(outputRoot, name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  return dir;
 }

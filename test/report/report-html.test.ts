@@ -1,24 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { writeRunReport } from '../../src/report/report-html.js';
 import { argmaxRows, confusionMatrix } from '../../src/report/metrics.js';
 import type { RunMetrics } from '../../src/report/report-html.js';
-import { fakeRunInput, pngStatistics } from './fixtures.js';
+import { fakeRunInput, pngStatistics, freshDirectory, outputRoot } from './fixtures.js';
 
-const outputRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output', 'report');
 const chromiumPath = '/usr/bin/chromium';
 const sectionIds = ['summary', 'settings', 'model', 'training', 'confusion', 'per-class', 'mistakes', 'samples', 'distribution', 'timings', 'files'];
-
-async function freshDirectory(name: string): Promise<string> {
-  const dir = join(outputRoot, name);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  return dir;
-}
 
 test('writeRunReport writes report.html, the charts as SVG and PNG, history.csv and metrics.json', async () => {
   const dir = await freshDirectory('run-files');
