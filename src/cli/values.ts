@@ -68,6 +68,30 @@ export function seed(value: OptionValue, option: string): number {
   return number;
 }
 
+/** Several seeds, "1,2,3" or a range "1-5"; each once. */
+export function seedList(value: string, option: string): number[] {
+  const text = value.trim();
+  const range = /^(\d+)\s*-\s*(\d+)$/.exec(text);
+  let seeds: number[];
+  if (range) {
+    const first = seed(range[1]!, option);
+    const last = seed(range[2]!, option);
+    if (last < first || last - first >= 1000) {
+      throw new Error(`${option} ${show(value)} is invalid: a range of seeds goes from a lower to a higher seed, at most 1000 of them, e.g. 1-5.`);
+    }
+    seeds = Array.from({ length: last - first + 1 }, (_, index) => first + index);
+  } else {
+    const parts = text.split(',').map((part) => part.trim());
+    if (parts.some((part) => part === '')) {
+      throw new Error(`${option} ${show(value)} is invalid: give seeds separated by commas, e.g. 1,2,3, or a range, e.g. 1-5.`);
+    }
+    seeds = parts.map((part) => seed(part, option));
+  }
+  const repeated = seeds.find((candidate, index) => seeds.indexOf(candidate) !== index);
+  if (repeated !== undefined) throw new Error(`${option} ${show(value)} lists seed ${repeated} twice: each seed trains the same model, so give it once.`);
+  return seeds;
+}
+
 export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string, what: string): T {
   const match = allowed.find((candidate) => candidate.toLowerCase() === value.trim().toLowerCase());
   if (match === undefined) {

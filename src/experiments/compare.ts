@@ -9,7 +9,7 @@ import type { Logs } from '../callbacks/callback.js';
 import { describeEngine, getEngine } from '../engine/select.js';
 import { PRESETS } from '../models/presets.js';
 import { writeCompareReport, type CompareReportResult } from '../report/compare-html.js';
-import { formatSeconds } from '../report/tables.js';
+import { formatPercent, formatSeconds, formatSeedRange } from '../report/tables.js';
 import type { CompareRow, CompareRun } from '../report/types.js';
 import { trainingHistoryOf } from '../report/from-model.js';
 import { formatValue } from '../validation.js';
@@ -23,6 +23,10 @@ export interface ComparisonProgress {
   run: number;
   runs: number;
   name: string;
+  /** With several seeds: the run's seed, its 1-based position among them, and how many there are. */
+  seed?: number;
+  seedIndex?: number;
+  seedCount?: number;
   /** 1-based epoch just finished, and the run's planned epochs ('epoch' events). */
   epoch?: number;
   epochs?: number;
@@ -31,7 +35,7 @@ export interface ComparisonProgress {
   etaSeconds?: number;
   /** The finished run's row ('done' and 'failed'). */
   row?: CompareRow;
-  /** The event as one line, e.g. "run 3/15 baseline-32 · epoch 2/6 · val_acc 95.12% · ETA 4 min 10 s". */
+  /** The event as one line, e.g. "run 3/15 baseline-32 · epoch 2/6 · val_acc 95.12% · ETA 4 min 10 s" (with seeds, "run 3/15 baseline-32 · seed 7 (2/5) · epoch 2/6 …"). */
   message: string;
 }
 
@@ -48,6 +52,13 @@ export interface ComparisonOptions {
   maxEpochs?: number;
   /** Seeds every run that has no seed of its own. */
   seed?: number;
+  /**
+   * Trains every configuration once per seed (its own seed, if any, is overridden) and gives it one
+   * row: the mean test accuracy and loss, seconds and epochs per run, with each seed's accuracy.
+   * The curves shown are the first seed's. One training run says little about a difference of a few
+   * tenths of a point; the spread over seeds says how much.
+   */
+  seeds?: readonly number[];
   /** compare.html's heading. */
   title?: string;
   /** Called with each successful run's result (its model included) before the next starts, e.g. to save the model. */
@@ -107,7 +118,8 @@ function formatMetric(logs: Logs | undefined): string {
 }
 
 function progressMessage(event: Omit<ComparisonProgress, 'message'>): string {
-  const head = `run ${event.run}/${event.runs} ${event.name}`;
+  const seed = event.seed === undefined ? '' : ` · seed ${event.seed} (${event.seedIndex}/${event.seedCount})`;
+  const head = `run ${event.run}/${event.runs} ${event.name}${seed}`;
   const eta = event.etaSeconds === undefined ? '' : ` · ETA ${formatSeconds(event.etaSeconds)}`;
   switch (event.kind) {
     case 'start':
@@ -116,6 +128,9 @@ function progressMessage(event: Omit<ComparisonProgress, 'message'>): string {
       return `${head} · epoch ${event.epoch}/${event.epochs}${formatMetric(event.logs)}${eta}`;
     case 'done': {
       const row = event.row!;
+      if (row.seeds && row.seedAccuracies) {
+        return `${head} · done, ${row.seeds.length} seeds of ${formatSeconds(row.seconds)} each · mean accuracy ${formatPercent(row.testAccuracy)} (${formatSeedRange(row.seedAccuracies)})${eta}`;
+      }
       const accuracy = row.testAccuracy === undefined ? '' : ` · accuracy ${(row.testAccuracy * 100).toFixed(2)}%`;
       return `${head} · done in ${formatSeconds(row.seconds)}${accuracy}${eta}`;
     }
@@ -136,6 +151,21 @@ function rowOf(result: ExperimentResult): CompareRow {
     testAccuracy: result.testAccuracy,
     ...(reported ? { reportedAccuracy: reported.accuracy, reportedSource: reported.source } : {}),
     ...(reported?.loss !== undefined ? { reportedLoss: reported.loss } : {}),
+  };
+}
+
+/** One row for a configuration trained with several seeds: means, and each seed's accuracy. */
+function seedsRowOf(results: readonly ExperimentResult[], seeds: readonly number[]): CompareRow {
+  const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const first = rowOf(results[0]!);
+  return {
+    ...first,
+    epochsRun: mean(results.map((result) => result.epochsRun)),
+    seconds: mean(results.map((result) => result.seconds)),
+    testLoss: mean(results.map((result) => result.testLoss)),
+    testAccuracy: mean(results.map((result) => result.testAccuracy)),
+    seeds: [...seeds],
+    seedAccuracies: results.map((result) => result.testAccuracy),
   };
 }
 
@@ -165,7 +195,10 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
     }
   });
   const names = uniqueNames(planned.map((plan, index) => ('experiment' in plan ? plan.experiment.name : configLabel(configs[index], index))));
-  const work = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0 }));
+  const seeds: readonly (number | undefined)[] = options.seeds && options.seeds.length > 0 ? options.seeds : [undefined];
+  // Each configuration trains once per seed; the ETA counts every one of those runs.
+  const runWork = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0 }));
+  const work = runWork.map((entry) => ({ perEpoch: entry.perEpoch * seeds.length, epochs: entry.epochs }));
 
   const rows: CompareRow[] = [];
   const runs: CompareRun[] = [];
@@ -174,13 +207,15 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   // Seconds per unit of work, from every epoch trained so far.
   let secondsDone = 0;
   let workDone = 0;
-  // Seconds left: the rate so far times the work still to do. A finished run's work is already in workDone.
+  // Seconds left: the rate so far times the work still to do. A finished configuration's work is
+  // already in workDone; `epochsDoneInCurrent` counts the epochs of all its seeds so far.
   const eta = (current: number, epochsDoneInCurrent: number, secondsInCurrent: number, finished = false): number | undefined => {
-    const currentWork = finished ? 0 : work[current]!.perEpoch * epochsDoneInCurrent;
+    const perRunEpoch = runWork[current]!.perEpoch;
+    const currentWork = finished ? 0 : perRunEpoch * epochsDoneInCurrent;
     const totalWork = workDone + currentWork;
     if (totalWork === 0) return undefined;
     const rate = (secondsDone + (finished ? 0 : secondsInCurrent)) / totalWork;
-    let remaining = finished ? 0 : work[current]!.perEpoch * Math.max(0, work[current]!.epochs - epochsDoneInCurrent);
+    let remaining = finished ? 0 : perRunEpoch * Math.max(0, work[current]!.epochs * seeds.length - epochsDoneInCurrent);
     for (let later = current + 1; later < work.length; later++) remaining += work[later]!.perEpoch * work[later]!.epochs;
     return rate * remaining;
   };
@@ -193,7 +228,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   const emit = (event: Omit<ComparisonProgress, 'message'>): void => onProgress({ ...event, message: progressMessage(event) });
 
   let aborted = false;
-  for (let index = 0; index < configs.length; index++) {
+  configurations: for (let index = 0; index < configs.length; index++) {
     if (options.signal?.aborted) {
       aborted = true;
       break;
@@ -208,47 +243,58 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
       await writeReport();
       continue;
     }
-    const experiment = { ...plan.experiment, name };
-    emit({ kind: 'start', ...position, etaSeconds: eta(index, 0, 0) });
-    const started = performance.now();
-    let epochsDone = 0;
-    try {
-      const result = await runResolvedExperiment(experiment, {
-        ...(options.limit !== undefined ? { limit: options.limit } : {}),
-        ...(options.maxEpochs !== undefined ? { maxEpochs: options.maxEpochs } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        onEpoch: (epoch, epochs, logs) => {
-          epochsDone = epoch;
-          emit({ kind: 'epoch', ...position, epoch, epochs, logs, etaSeconds: eta(index, epoch, (performance.now() - started) / 1000) });
-        },
-      });
-      secondsDone += result.seconds;
-      workDone += work[index]!.perEpoch * result.epochsRun;
-      if (result.interrupted) {
-        aborted = true;
+    const results: ExperimentResult[] = [];
+    let failure: CompareRow | undefined;
+    // Epochs and seconds of this configuration's earlier seeds, for the ETA.
+    let epochsBefore = 0;
+    let secondsBefore = 0;
+    for (const [seedIndex, seed] of seeds.entries()) {
+      const experiment = { ...plan.experiment, name, ...(seed !== undefined ? { seed } : {}) };
+      const seedPosition = seed === undefined ? position : { ...position, seed, seedIndex: seedIndex + 1, seedCount: seeds.length };
+      emit({ kind: 'start', ...seedPosition, etaSeconds: eta(index, epochsBefore, secondsBefore) });
+      const started = performance.now();
+      let epochsDone = 0;
+      try {
+        const result = await runResolvedExperiment(experiment, {
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          ...(options.maxEpochs !== undefined ? { maxEpochs: options.maxEpochs } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          onEpoch: (epoch, epochs, logs) => {
+            epochsDone = epoch;
+            const seconds = secondsBefore + (performance.now() - started) / 1000;
+            emit({ kind: 'epoch', ...seedPosition, epoch, epochs, logs, etaSeconds: eta(index, epochsBefore + epoch, seconds) });
+          },
+        });
+        if (result.interrupted) {
+          aborted = true;
+          break configurations;
+        }
+        results.push(result);
+        epochsBefore += result.epochsRun;
+        secondsBefore += result.seconds;
+        engine = result.engine;
+        if (seedIndex === 0) runs.push({ name, history: trainingHistoryOf(result.history) });
+        await options.onResult?.(result);
+      } catch (error) {
+        if (options.signal?.aborted) {
+          aborted = true;
+          break configurations;
+        }
+        epochsBefore += epochsDone;
+        secondsBefore += (performance.now() - started) / 1000;
+        const message = error instanceof Error ? error.message : String(error);
+        failure = { name, hiddenLayers: hiddenLayersLabel(experiment.hidden), error: seed === undefined ? message : `seed ${seed}: ${message}` };
         break;
       }
-      const row = rowOf(result);
-      rows.push(row);
-      runs.push({ name, history: trainingHistoryOf(result.history) });
-      engine = result.engine;
-      // The ETA of later runs needs this run's real epoch count, not the guess.
-      work[index] = { ...work[index]!, epochs: result.epochsRun };
-      await options.onResult?.(result);
-      emit({ kind: 'done', ...position, row, etaSeconds: eta(index, result.epochsRun, 0, true) });
-    } catch (error) {
-      if (options.signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      secondsDone += (performance.now() - started) / 1000;
-      workDone += work[index]!.perEpoch * epochsDone;
-      work[index] = { ...work[index]!, epochs: epochsDone };
-      const row: CompareRow = { name, hiddenLayers: hiddenLayersLabel(experiment.hidden), error: error instanceof Error ? error.message : String(error) };
-      rows.push(row);
-      emit({ kind: 'failed', ...position, row, etaSeconds: eta(index, epochsDone, 0, true) });
     }
+    secondsDone += secondsBefore;
+    workDone += runWork[index]!.perEpoch * epochsBefore;
+    // The ETA of later configurations needs this one's real epoch count, not the guess.
+    work[index] = { ...work[index]!, epochs: epochsBefore / seeds.length };
+    const row = failure ?? (seeds[0] === undefined ? rowOf(results[0]!) : seedsRowOf(results, seeds as number[]));
+    rows.push(row);
+    emit({ kind: failure ? 'failed' : 'done', ...position, row, etaSeconds: eta(index, 0, 0, true) });
     await writeReport();
   }
   return { rows, runs, aborted, ...(report ? { report } : {}) };

@@ -34,6 +34,8 @@ const csvColumns = [
   'reported_accuracy',
   'reported_loss',
   'reported_source',
+  'seeds',
+  'seed_accuracies',
   'error',
 ] as const;
 
@@ -53,6 +55,9 @@ export function compareCsv(rows: readonly CompareRow[]): string {
         row.reportedAccuracy,
         row.reportedLoss,
         row.reportedSource,
+        // Space-separated within their cell, in the same order.
+        row.seeds?.join(' '),
+        row.seedAccuracies?.join(' '),
         row.error,
       ]
         .map(csvCell)
@@ -82,7 +87,10 @@ export async function buildCompareReport(
     (leader, row) => (row.testAccuracy !== undefined && (leader?.testAccuracy === undefined || row.testAccuracy > leader.testAccuracy) ? row : leader),
     undefined,
   );
-  const totalSeconds = succeeded.reduce((sum, row) => sum + (row.seconds ?? 0), 0);
+  const totalSeconds = succeeded.reduce((sum, row) => sum + (row.seconds ?? 0) * (row.seeds?.length ?? 1), 0);
+  const seedsNote = succeeded.some((row) => row.seeds)
+    ? ' A model trained with several seeds shows its mean test accuracy with the lowest and highest seed beside it; its loss, seconds and epochs are means per run. Each seed\'s figure is in compare.csv.'
+    : '';
 
   const tableRows = rows.map((row) => {
     const cells = compareCells(row).map(escapeHtml);
@@ -125,7 +133,9 @@ ${card('Training time', formatSeconds(totalSeconds))}
       title: 'Models',
       body:
         table +
-        '\n<p class="note">“notebook” is the test accuracy (and loss) the seed notebook reported for the same model; “vs notebook” is the difference in percentage points. The numbers are also in <a href="compare.csv">compare.csv</a> and <a href="compare.json">compare.json</a>.</p>',
+        '\n<p class="note">“notebook” is the test accuracy (and loss) the seed notebook reported for the same model; “vs notebook” is the difference in percentage points.' +
+        seedsNote +
+        ' The numbers are also in <a href="compare.csv">compare.csv</a> and <a href="compare.json">compare.json</a>.</p>',
     },
     {
       id: 'curves',

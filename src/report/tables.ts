@@ -34,6 +34,16 @@ export function formatAccuracyDelta(row: CompareRow): string {
   return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)} pt`;
 }
 
+/** The lowest and highest of several seeds' accuracies, e.g. "97.20–97.82%". */
+export function formatSeedRange(accuracies: readonly number[]): string {
+  return `${(Math.min(...accuracies) * 100).toFixed(2)}–${(Math.max(...accuracies) * 100).toFixed(2)}%`;
+}
+
+/** Epochs as a whole number, or the mean over seeds with one decimal when they differ. */
+function formatEpochs(epochs: number | undefined): string {
+  return epochs === undefined ? '–' : Number.isInteger(epochs) ? String(epochs) : epochs.toFixed(1);
+}
+
 type Align = 'left' | 'right';
 
 /** Lays out cells in columns padded to the widest cell, with a rule under the header. */
@@ -116,10 +126,10 @@ export function compareCells(row: CompareRow): string[] {
     row.name,
     hiddenLayersText(row.hiddenLayers),
     formatCount(row.parameters),
-    row.epochsRun === undefined ? '–' : String(row.epochsRun),
+    formatEpochs(row.epochsRun),
     row.seconds === undefined ? '–' : row.seconds.toFixed(1),
     formatNumber(row.testLoss),
-    formatPercent(row.testAccuracy),
+    formatPercent(row.testAccuracy) + (row.seedAccuracies ? ` (${formatSeedRange(row.seedAccuracies)}, ${row.seedAccuracies.length} seeds)` : ''),
     notebook,
     formatAccuracyDelta(row),
   ];

@@ -152,6 +152,12 @@ export interface CompareRow {
   readonly reportedLoss?: number;
   /** Where the reported figure comes from, e.g. "notebook 002". */
   readonly reportedSource?: string;
+  /**
+   * When the model was trained once per seed: the seeds, and each one's test accuracy in the same
+   * order. testAccuracy, testLoss, seconds and epochsRun are then means over the seeds.
+   */
+  readonly seeds?: readonly number[];
+  readonly seedAccuracies?: readonly number[];
   readonly error?: string;
 }
 

@@ -85,3 +85,30 @@ test('runComparison needs configurations, and repeated names are told apart', as
   assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'baseline-32 (2)']);
   assert.equal(result.report, undefined);
 });
+
+test('with several seeds each configuration trains once per seed and gets one row of means', async () => {
+  const events: ComparisonProgress[] = [];
+  const result = await runComparison([{ preset: 'baseline-32', epochs: 1, seed: 99 }, { name: 'tiny', hidden: [{ units: 8 }], optimizer: 'adam', loss: 'categoricalCrossentropy', epochs: 1 }], {
+    limit: 600,
+    seeds: [3, 4],
+    onProgress: (event) => events.push(event),
+  });
+  assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'tiny']);
+  for (const row of result.rows) {
+    assert.deepEqual(row.seeds, [3, 4]);
+    assert.equal(row.seedAccuracies!.length, 2);
+    assert.ok(Math.abs(row.testAccuracy! - (row.seedAccuracies![0]! + row.seedAccuracies![1]!) / 2) < 1e-12);
+    assert.equal(row.epochsRun, 1);
+  }
+  // Different seeds train different models; one curve per configuration, the first seed's.
+  assert.notEqual(result.rows[0]!.seedAccuracies![0], result.rows[0]!.seedAccuracies![1]);
+  assert.deepEqual(result.runs.map((run) => run.name), ['baseline-32', 'tiny']);
+  // A seed of --seeds overrides the configuration's own: the run with seed 4 is the one a single run with seed 4 gives.
+  const single = await runComparison([{ preset: 'baseline-32', epochs: 1, seed: 4 }], { limit: 600, onProgress: () => {} });
+  assert.equal(single.rows[0]!.testAccuracy, result.rows[0]!.seedAccuracies![1]);
+
+  const messages = events.map((event) => event.message);
+  assert.ok(messages.includes('run 1/2 baseline-32 · seed 3 (1/2) · starting'), messages.join('\n'));
+  assert.ok(messages.some((message) => message.startsWith('run 2/2 tiny · seed 4 (2/2) · epoch 1/1')), messages.join('\n'));
+  assert.ok(messages.some((message) => /^run 1\/2 baseline-32 · done, 2 seeds of .* each · mean accuracy \d+\.\d\d% \(\d+\.\d\d–\d+\.\d\d%\)/.test(message)), messages.join('\n'));
+});

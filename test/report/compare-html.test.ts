@@ -53,8 +53,8 @@ test('writeCompareReport on two tiny runs writes its table, CSV, JSON and overla
 
   const csv = (await readFile(join(dir, 'compare.csv'), 'utf8')).trim().split('\n');
   assert.equal(csv.length, 4);
-  assert.equal(csv[1], 'model1,50-25,40785,5,3.25,0.1123,0.9671,0.9655,0.116,notebook 002,');
-  assert.equal(csv[3], '"broken, ""quoted""",128-64,,,,,,,,,Weights file <x.bin> is truncated');
+  assert.equal(csv[1], 'model1,50-25,40785,5,3.25,0.1123,0.9671,0.9655,0.116,notebook 002,,,');
+  assert.equal(csv[3], '"broken, ""quoted""",128-64,,,,,,,,,,,Weights file <x.bin> is truncated');
 
   const json = JSON.parse(await readFile(join(dir, 'compare.json'), 'utf8')) as { rows: CompareRow[]; runs: { name: string }[] };
   assert.deepEqual(json.rows, rows);
@@ -102,3 +102,23 @@ test(
     }
   },
 );
+
+test('a model trained with several seeds shows its mean, range and seed count; the CSV lists every seed', async () => {
+  const seeded: CompareRow[] = [
+    { name: 'baseline-512', hiddenLayers: [512], parameters: 407050, epochsRun: 3, seconds: 4.5, testLoss: 0.08, testAccuracy: 0.9748, reportedAccuracy: 0.9767, reportedSource: 'notebook 003', seeds: [1, 2, 3], seedAccuracies: [0.9725, 0.9782, 0.9737] },
+    { name: 'stopped early', hiddenLayers: [64], epochsRun: 12.5, seconds: 2, testLoss: 0.1, testAccuracy: 0.97, seeds: [4, 5], seedAccuracies: [0.969, 0.971] },
+  ];
+  const lines = formatCompareTable(seeded).split('\n');
+  assert.match(lines[2]!, /^baseline-512\s+512\s+407,050\s+3\s+4\.5\s+0\.0800\s+97\.48% \(97\.25–97\.82%, 3 seeds\)\s+97\.67%\s+−0\.19 pt$/);
+  assert.match(lines[3]!, /^stopped early\s+64\s+–\s+12\.5\s/);
+
+  const dir = await freshDirectory('compare-seeds');
+  await writeCompareReport(dir, seeded, []);
+  const csv = (await readFile(join(dir, 'compare.csv'), 'utf8')).trim().split('\n');
+  assert.match(csv[0]!, /,seeds,seed_accuracies,error$/);
+  assert.match(csv[1]!, /,notebook 003,1 2 3,0\.9725 0\.9782 0\.9737,$/);
+  const html = await readFile(join(dir, 'compare.html'), 'utf8');
+  assert.match(html, /mean test accuracy with the lowest and highest seed/);
+  // The training time counts every seed's run: 3 × 4.5 s + 2 × 2 s.
+  assert.match(html, /17\.5 s/);
+});

@@ -13,6 +13,7 @@ export interface CompareOptions {
   limit?: values.OptionValue;
   maxEpochs?: values.OptionValue;
   seed?: values.OptionValue;
+  seeds?: string;
 }
 
 export async function runCompare(file: string | undefined, options: CompareOptions): Promise<void> {
@@ -20,6 +21,8 @@ export async function runCompare(file: string | undefined, options: CompareOptio
   const limit = options.limit === undefined ? undefined : values.positiveInteger(options.limit, '--limit', 'an image count');
   const maxEpochs = options.maxEpochs === undefined ? undefined : values.positiveInteger(options.maxEpochs, '--max-epochs', 'an epoch count');
   const seed = options.seed === undefined ? undefined : values.seed(options.seed, '--seed');
+  const seeds = options.seeds === undefined ? undefined : values.seedList(options.seeds, '--seeds');
+  if (seed !== undefined && seeds !== undefined) throw new Error('--seed and --seeds were both given: use --seed for one run per model, or --seeds for one run per model and seed.');
   const { builtInComparison, loadComparisonFile, runComparison } = await import('../../experiments/index.js');
   const { formatCompareTable } = await import('../../report/tables.js');
   const configs = file ? loadComparisonFile(file) : builtInComparison();
@@ -42,6 +45,7 @@ export async function runCompare(file: string | undefined, options: CompareOptio
       ...(limit !== undefined ? { limit } : {}),
       ...(maxEpochs !== undefined ? { maxEpochs } : {}),
       ...(seed !== undefined ? { seed } : {}),
+      ...(seeds !== undefined ? { seeds } : {}),
       // On a terminal the progress line is redrawn in place; in a log each event gets its line.
       onProgress: (event) => process.stderr.write(live && event.kind === 'epoch' ? `\r${event.message}\x1b[K` : `${live ? '\r' : ''}${event.message}${live ? '\x1b[K' : ''}\n`),
     });
@@ -50,7 +54,9 @@ export async function runCompare(file: string | undefined, options: CompareOptio
   }
   print('');
   print(formatCompareTable(result.rows));
-  print(`\n${result.rows.length} runs in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  const runCount = result.rows.reduce((sum, row) => sum + (row.seeds?.length ?? 1), 0);
+  const seedsText = seeds ? `, ${seeds.length} seeds each` : '';
+  print(`\n${runCount} runs (${result.rows.length} models${seedsText}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   if (result.report) print(`Comparison written to ${result.report.htmlPath}`);
   if (result.aborted) throw new CliError(`The comparison was stopped by Ctrl-C after ${result.rows.length} of ${configs.length} runs; their rows are kept.`, EXIT_INTERRUPTED);
 }
@@ -64,6 +70,7 @@ export function registerCompare(program: Command): void {
     .option('--limit <n>', 'train every run on the first N images only')
     .option('--max-epochs <n>', 'cap every run at N epochs')
     .option('--seed <n>', 'seed for runs that have none')
+    .option('--seeds <list>', 'train every model once per seed, e.g. 1,2,3 or 1-5, and report the mean test accuracy with its range')
     .action(async (file: string | undefined, options: CompareOptions) => {
       await runCompare(file, options);
     });
