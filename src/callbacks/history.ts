@@ -9,8 +9,9 @@ export class History implements Callback {
     return this.history.loss ?? [];
   }
 
+  /** Accuracy per epoch, whether the model was compiled with 'accuracy' or Keras's older 'acc'. */
   get accuracy(): number[] {
-    return this.history.accuracy ?? [];
+    return this.history.accuracy ?? this.history.acc ?? [];
   }
 
   get val_loss(): number[] {
@@ -18,7 +19,7 @@ export class History implements Callback {
   }
 
   get val_accuracy(): number[] {
-    return this.history.val_accuracy ?? [];
+    return this.history.val_accuracy ?? this.history.val_acc ?? [];
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

@@ -112,9 +112,10 @@ function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions)
 
 function formatMetric(logs: Logs | undefined): string {
   if (!logs) return '';
-  const accuracy = logs.val_accuracy ?? logs.accuracy;
+  const validation = logs.val_accuracy ?? logs.val_acc;
+  const accuracy = validation ?? logs.accuracy ?? logs.acc;
   if (accuracy === undefined) return '';
-  return ` · ${logs.val_accuracy !== undefined ? 'val_acc' : 'acc'} ${(accuracy * 100).toFixed(2)}%`;
+  return ` · ${validation !== undefined ? 'val_acc' : 'acc'} ${(accuracy * 100).toFixed(2)}%`;
 }
 
 function progressMessage(event: Omit<ComparisonProgress, 'message'>): string {

@@ -196,7 +196,9 @@ export class Sequential implements CallbackModel {
     }
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
     this.lossName = loss;
-    this.metricNames = metrics.map(() => 'accuracy');
+    // Keras names the logs after the string given: 'acc' gives acc and val_acc (notebook 003 reads
+    // history['acc']), 'accuracy' gives accuracy and val_accuracy. One accuracy is computed either way.
+    this.metricNames = metrics.length > 0 ? [metrics[0]!] : [];
     if (this.built) this.lossPlan();
   }
 
@@ -301,8 +303,8 @@ export class Sequential implements CallbackModel {
       callback.setParams?.(params);
     }
     const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd);
-    const batchLogs: Logs = this.metricNames.length > 0 ? { loss: 0, accuracy: 0 } : { loss: 0 };
-    const reportAccuracy = this.metricNames.length > 0;
+    const accuracyName = this.metricNames[0];
+    const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
 
     this.stopTraining = false;
     let lastLogs: Logs = {};
@@ -320,7 +322,7 @@ export class Sequential implements CallbackModel {
         seen += rows;
         if (batchCallbacks.length > 0) {
           batchLogs.loss = workspace.stats[STAT_LOSS_SUM]! / seen;
-          if (reportAccuracy) batchLogs.accuracy = workspace.stats[STAT_CORRECT]! / seen;
+          if (accuracyName) batchLogs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
           for (const callback of batchCallbacks) callback.onBatchEnd!(batch, batchLogs);
         }
         // Let timers and signal handlers (Ctrl-C) run now and then without slowing the loop.
@@ -331,11 +333,11 @@ export class Sequential implements CallbackModel {
         if (this.stopTraining) break;
       }
       const logs: Logs = { loss: workspace.stats[STAT_LOSS_SUM]! / seen };
-      if (reportAccuracy) logs.accuracy = workspace.stats[STAT_CORRECT]! / seen;
+      if (accuracyName) logs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
       if (validation) {
         const result = this.evaluateRange(validation.features, validation.targets, validation.indices, batchSize);
         logs.val_loss = result.loss;
-        if (reportAccuracy) logs.val_accuracy = result.accuracy;
+        if (accuracyName) logs[`val_${accuracyName}`] = result.accuracy;
       }
       for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs);
       lastLogs = logs;

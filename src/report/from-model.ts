@@ -51,9 +51,9 @@ export function trainingHistoryOf(history: History | TrainingHistory): TrainingH
   return {
     epoch: recorded.epoch,
     loss: recorded.loss ?? missing(),
-    accuracy: recorded.accuracy ?? missing(),
+    accuracy: recorded.accuracy ?? recorded.acc ?? missing(),
     ...(recorded.val_loss ? { val_loss: recorded.val_loss } : {}),
-    ...(recorded.val_accuracy ? { val_accuracy: recorded.val_accuracy } : {}),
+    ...(recorded.val_accuracy || recorded.val_acc ? { val_accuracy: recorded.val_accuracy ?? recorded.val_acc! } : {}),
   };
 }
 

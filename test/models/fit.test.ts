@@ -122,3 +122,24 @@ test('verbose 2 prints one Keras line per epoch', async () => {
   await model.fit(xTrain, train.labels, { epochs: 2, batchSize: 500, verbose: 2, validationSplit: 0.5, progressStream: { write: (text: string) => (printed += text) } });
   assert.match(printed, /^Epoch 1\/2\n2\/2 - \d+s \d+m?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
 });
+
+test("metrics: ['acc'] names the logs acc and val_acc, as Keras does, and early stopping can watch val_acc", async () => {
+  const model = sequential([dense({ units: 32, activation: 'relu', inputShape: [784] }), dense({ units: 10, activation: 'softmax' })], { seed: 2 });
+  model.compile({ optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
+  const seen: string[][] = [];
+  const history = await model.fit(xTrain, train.labels, {
+    epochs: 2,
+    batchSize: 64,
+    verbose: 0,
+    seed: 1,
+    validationSplit: 0.2,
+    callbacks: [earlyStopping({ monitor: 'val_acc', patience: 3 }), { onEpochEnd: (_epoch, logs) => void seen.push(Object.keys(logs)) }],
+  });
+  assert.deepEqual(seen[0], ['loss', 'acc', 'val_loss', 'val_acc']);
+  assert.equal(history.history.acc!.length, 2);
+  assert.equal(history.history.accuracy, undefined);
+  // The typed getters read either name.
+  assert.deepEqual(history.accuracy, history.history.acc);
+  assert.deepEqual(history.val_accuracy, history.history.val_acc);
+  assert.deepEqual(model.metrics, ['acc']);
+});
