@@ -15,6 +15,8 @@ export interface TrainingParams {
   steps: number;
   samples: number;
   verbose: 0 | 1 | 2;
+  /** The names each epoch's logs will hold, e.g. loss, accuracy, val_loss, val_accuracy (Keras 2's params['metrics']). */
+  metrics: readonly string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseOptions } from '../validation.js';
-import type { Callback, CallbackModel, Logs } from './callback.js';
+import type { Callback, CallbackModel, Logs, TrainingParams } from './callback.js';
 
 export interface EarlyStoppingOptions {
   monitor?: string;
@@ -33,6 +33,7 @@ export class EarlyStopping implements Callback {
   readonly direction: 'min' | 'max';
   private readonly verbose: 0 | 1;
   private model: CallbackModel | undefined;
+  private reported: readonly string[] | undefined;
   private wait = 0;
   private best = Infinity;
   private bestWeights: Float32Array[] | undefined;
@@ -58,7 +59,13 @@ export class EarlyStopping implements Callback {
     this.model = model;
   }
 
+  setParams(params: TrainingParams): void {
+    this.reported = params.metrics;
+  }
+
   onTrainBegin(): void {
+    // Refused before the first epoch rather than after it.
+    if (this.reported && !this.reported.includes(this.monitor)) throw new Error(this.unreportedMessage(this.reported));
     this.wait = 0;
     this.best = this.direction === 'min' ? Infinity : -Infinity;
     this.bestWeights = undefined;
@@ -69,10 +76,7 @@ export class EarlyStopping implements Callback {
 
   onEpochEnd(epoch: number, logs: Logs): void {
     const current = logs[this.monitor];
-    if (current === undefined) {
-      const available = Object.keys(logs).join(', ');
-      throw new Error(`earlyStopping() monitors "${this.monitor}", which training does not report; available are ${available}.`);
-    }
+    if (current === undefined) throw new Error(this.unreportedMessage(Object.keys(logs)));
     const model = this.requireModel();
     // As Keras 3: until something improves, the first epoch's weights count as the best.
     if (this.restoreBestWeights && !this.bestWeights) {
@@ -106,6 +110,13 @@ export class EarlyStopping implements Callback {
 
   private isImprovement(value: number): boolean {
     return this.direction === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+  }
+
+  private unreportedMessage(available: readonly string[]): string {
+    const hint = this.monitor.startsWith('val_') && !available.some((name) => name.startsWith('val_'))
+      ? ' (fit() has no validation data: pass validationSplit or validationData)'
+      : '';
+    return `earlyStopping() monitors "${this.monitor}", which training does not report${hint}; available are ${available.join(', ')}.`;
   }
 
   private requireModel(): CallbackModel {

@@ -15,7 +15,7 @@ const REDRAW_INTERVAL_MS = 100;
  * with verbose 2 only that line without the bar.
  */
 export class ProgressBar implements Callback {
-  private params: TrainingParams = { epochs: 1, steps: 1, samples: 0, verbose: 1 };
+  private params: TrainingParams = { epochs: 1, steps: 1, samples: 0, verbose: 1, metrics: ['loss'] };
   private epochStart = 0;
   private lastDraw = 0;
   private drewLive = false;

@@ -297,13 +297,14 @@ export class Sequential implements CallbackModel {
     const callbacks: Callback[] = [];
     if (verbose > 0) callbacks.push(new ProgressBar(parsed.progressStream ?? process.stdout));
     callbacks.push(...(parsed.callbacks ?? []), history);
-    const params: TrainingParams = { epochs, steps, samples: trainCount, verbose };
+    const accuracyName = this.metricNames[0];
+    const reported = accuracyName ? ['loss', accuracyName] : ['loss'];
+    const params: TrainingParams = { epochs, steps, samples: trainCount, verbose, metrics: validation ? [...reported, ...reported.map((name) => `val_${name}`)] : reported };
     for (const callback of callbacks) {
       callback.setModel?.(this);
       callback.setParams?.(params);
     }
     const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd);
-    const accuracyName = this.metricNames[0];
     const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
 
     this.stopTraining = false;

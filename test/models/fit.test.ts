@@ -143,3 +143,13 @@ test("metrics: ['acc'] names the logs acc and val_acc, as Keras does, and early 
   assert.deepEqual(history.val_accuracy, history.history.val_acc);
   assert.deepEqual(model.metrics, ['acc']);
 });
+
+test('early stopping on a value fit() will not report is refused before the first epoch', async () => {
+  const model = smallModel();
+  let epochsStarted = 0;
+  await assert.rejects(
+    model.fit(xTrain, train.labels, { epochs: 3, verbose: 0, callbacks: [{ onEpochBegin: () => void epochsStarted++ }, earlyStopping({ patience: 1 })] }),
+    /^Error: earlyStopping\(\) monitors "val_loss", which training does not report \(fit\(\) has no validation data: pass validationSplit or validationData\); available are loss, accuracy\.$/,
+  );
+  assert.equal(epochsStarted, 0);
+});
