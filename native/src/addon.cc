@@ -12,6 +12,7 @@
 #include <atomic>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "gemm.h"
 #include "kernels.h"
@@ -215,6 +216,27 @@ napi_value Configure(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// The source of a gather: a Uint8Array or Float32Array of rows of `width` values, which every one
+// of `count` indices must fall inside.
+bool gatherSource(napi_env env, const char* method, napi_value value, const uint32_t* indices, int start, int count,
+                  int width, napi_typedarray_type* type, void** data, long* rowsInSource) {
+  size_t length;
+  bool isTyped = false;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, value, type, &length, data, nullptr, nullptr) != napi_ok ||
+      (*type != napi_uint8_array && *type != napi_float32_array)) {
+    return fail(env, "%s: source must be a Uint8Array or a Float32Array.", method);
+  }
+  *rowsInSource = width > 0 ? static_cast<long>(length) / width : 0;
+  for (int row = start; row < start + count && width > 0; row++) {
+    if (static_cast<long>(indices[row]) >= *rowsInSource) {
+      return fail(env, "%s: index %u at position %d is outside the source's %ld rows.", method, indices[row], row,
+                  *rowsInSource);
+    }
+  }
+  return true;
+}
+
 #define METHOD "gatherRows"
 napi_value GatherRows(napi_env env, napi_callback_info info) {
   ARGS(7);
@@ -229,23 +251,9 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   CHECK(array(env, METHOD, "indices", argv[1], napi_uint32_array, static_cast<long>(start) + count, &indices));
   CHECK(array(env, METHOD, "out", argv[6], napi_float32_array, static_cast<long>(count) * width, &out));
   napi_typedarray_type type;
-  size_t length;
   void* data;
-  bool isTyped = false;
-  napi_is_typedarray(env, argv[0], &isTyped);
-  if (!isTyped || napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      (type != napi_uint8_array && type != napi_float32_array)) {
-    fail(env, "gatherRows: source must be a Uint8Array or a Float32Array.");
-    return nullptr;
-  }
-  const long rowsInSource = width > 0 ? static_cast<long>(length) / width : 0;
-  for (int row = 0; row < count; row++) {
-    if (static_cast<long>(indices[start + row]) >= rowsInSource && width > 0) {
-      fail(env, "gatherRows: index %u at position %d is outside the source's %ld rows.", indices[start + row],
-           start + row, rowsInSource);
-      return nullptr;
-    }
-  }
+  long rowsInSource;
+  CHECK(gatherSource(env, METHOD, argv[0], indices, start, count, width, &type, &data, &rowsInSource));
   const uint32_t* rows = indices + start;
   const size_t elementSize = type == napi_uint8_array ? 1 : 4;
   auto body = [&](long begin, long end) {
@@ -310,6 +318,18 @@ napi_value GatherLabels(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// The activations gemm's epilogue does not fuse (ReLU is fused): applied to out[m×n] in place.
+void finishActivation(float* out, int m, int n, int activation) {
+  if (activation == 2 || activation == 3) {
+    auto body = [&](long begin, long end) {
+      (activation == 2 ? isa->sigmoid : isa->tanh)(out + begin, 1, end - begin, 0);
+    };
+    parallelRanges(static_cast<long>(m) * n, body);
+  } else if (activation == 4 && n > 0) {
+    softmaxRows(out, m, n);
+  }
+}
+
 #define METHOD "denseForward"
 napi_value DenseForward(napi_env env, napi_callback_info info) {
   ARGS(8);
@@ -329,14 +349,190 @@ napi_value DenseForward(napi_env env, napi_callback_info info) {
   CHECK(array(env, METHOD, "out", argv[3], napi_float32_array, static_cast<long>(m) * n, &out));
   GemmProblem problem = {m, n, k, input, k, 1, kernel, n, 1, out, n, bias, activation == 1, nullptr};
   gemm(isa, pool, threadCount, problem);
-  if (activation == 2 || activation == 3) {
-    auto body = [&](long begin, long end) {
-      (activation == 2 ? isa->sigmoid : isa->tanh)(out + begin, 1, end - begin, 0);
-    };
-    parallelRanges(static_cast<long>(m) * n, body);
-  } else if (activation == 4 && n > 0) {
-    softmaxRows(out, m, n);
+  finishActivation(out, m, n, activation);
+  return nullptr;
+}
+#undef METHOD
+
+// ---- layers whose input is given as its nonzeros ------------------------------------------------
+
+// Reads the three arrays of a batch of sparse rows (see SparseRows in gemm.h) and checks that they
+// describe m rows of k columns: offsets from 0, not decreasing, and each row's columns increasing
+// and below k, so that the kernels never read outside B.
+bool sparseRowsArgument(napi_env env, const char* method, napi_value* argv, int m, int k, SparseRows* out) {
+  int *rowStarts, *columns;
+  float* values;
+  size_t columnsLength, valuesLength;
+  if (!array(env, method, "input.rowStarts", argv[0], napi_int32_array, static_cast<long>(m) + 1, &rowStarts)) return false;
+  if (!array(env, method, "input.columns", argv[1], napi_int32_array, 0, &columns, &columnsLength)) return false;
+  if (!array(env, method, "input.values", argv[2], napi_float32_array, 0, &values, &valuesLength)) return false;
+  if (rowStarts[0] != 0) return fail(env, "%s: input.rowStarts[0] is %d; it must be 0.", method, rowStarts[0]);
+  for (int r = 0; r < m; r++) {
+    const int begin = rowStarts[r], end = rowStarts[r + 1];
+    if (end < begin || static_cast<size_t>(end) > columnsLength || static_cast<size_t>(end) > valuesLength) {
+      return fail(env, "%s: input.rowStarts[%d] is %d: offsets must not decrease nor pass the %zu columns and %zu values given.",
+                  method, r + 1, end, columnsLength, valuesLength);
+    }
+    if (begin == end) continue;
+    // Without an early exit the compiler vectorizes the test; the culprit is looked for only when
+    // the row is bad.
+    bool bad = columns[begin] < 0 || columns[end - 1] >= k;
+    for (int t = begin + 1; t < end; t++) bad |= columns[t] <= columns[t - 1];
+    if (bad) {
+      int t = begin;
+      while (t < end && columns[t] >= 0 && columns[t] < k && (t == begin || columns[t] > columns[t - 1])) t++;
+      return fail(env, "%s: input.columns[%d] is %d in row %d: a row's columns must increase and lie in 0..%d.", method, t,
+                  columns[t], r, k - 1);
+    }
   }
+  *out = {rowStarts, columns, values};
+  return true;
+}
+
+#define METHOD "gatherSparseRows"
+// gatherSparseRows(source, indices, start, count, width, scale, rowStarts, columns, values): the rows
+// gatherRows would copy, kept as their nonzeros (value = source · scale, as gatherRows computes it).
+napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int start, count, width;
+  double scale;
+  CHECK(size(env, METHOD, "start", argv[2], &start));
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(size(env, METHOD, "width", argv[4], &width));
+  CHECK(number(env, METHOD, "scale", argv[5], &scale));
+  uint32_t* indices;
+  int *rowStarts, *columns;
+  float* values;
+  const long room = static_cast<long>(count) * width + 16;
+  CHECK(array(env, METHOD, "indices", argv[1], napi_uint32_array, static_cast<long>(start) + count, &indices));
+  CHECK(array(env, METHOD, "out.rowStarts", argv[6], napi_int32_array, static_cast<long>(count) + 1, &rowStarts));
+  CHECK(array(env, METHOD, "out.columns", argv[7], napi_int32_array, room, &columns));
+  CHECK(array(env, METHOD, "out.values", argv[8], napi_float32_array, room, &values));
+  napi_typedarray_type type;
+  void* data;
+  long rowsInSource;
+  CHECK(gatherSource(env, METHOD, argv[0], indices, start, count, width, &type, &data, &rowsInSource));
+  const uint32_t* rows = indices + start;
+  const long rowBytes = static_cast<long>(width) * (type == napi_uint8_array ? 1 : 4);
+  // A byte has 256 values: each one's scaled float, computed as gatherRows computes it.
+  float scaled[256];
+  if (type == napi_uint8_array)
+    for (int value = 0; value < 256; value++) scaled[value] = static_cast<float>(static_cast<double>(value) * scale);
+  // Lists rows [begin, end) into columns/values from 0, with starts[i] the offset after row begin + i.
+  auto listRows = [&](int begin, int end, int* columnsOut, float* valuesOut, int* starts) {
+    for (int row = begin; row < end && row < begin + kGatherAhead; row++) {
+      const char* first = static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes;
+      for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(first + byte);
+    }
+    int total = 0;
+    for (int row = begin; row < end; row++) {
+      // Shuffled rows defeat the hardware prefetchers, as in gatherRows.
+      if (row + kGatherAhead < end) {
+        const char* ahead = static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * rowBytes;
+        for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(ahead + byte);
+      }
+      int* listed = columnsOut + total;
+      float* listedValues = valuesOut + total;
+      int found = 0;
+      if (type == napi_uint8_array) {
+        const uint8_t* x = static_cast<const uint8_t*>(data) + static_cast<long>(rows[row]) * width;
+        if (isa->listNonzeroBytes) {
+          found = isa->listNonzeroBytes(x, width, listed);
+        } else {
+          for (int p = 0; p < width; p++) {
+            listed[found] = p;
+            found += x[p] != 0;
+          }
+        }
+        for (int t = 0; t < found; t++) listedValues[t] = scaled[x[listed[t]]];
+      } else {
+        const float* x = static_cast<const float*>(data) + static_cast<long>(rows[row]) * width;
+        if (isa->listNonzero) {
+          found = isa->listNonzero(x, width, listed, listedValues, nullptr);
+        } else {
+          for (int p = 0; p < width; p++) {
+            listed[found] = p;
+            listedValues[found] = x[p];
+            found += x[p] != 0.0f || x[p] != x[p];  // NaN is listed, so that it spreads as in the dense product
+          }
+        }
+        if (scale != 1.0)
+          for (int t = 0; t < found; t++) listedValues[t] = static_cast<float>(static_cast<double>(listedValues[t]) * scale);
+      }
+      total += found;
+      starts[row - begin] = total;
+    }
+  };
+  rowStarts[0] = 0;
+  if (threadCount > 1 && count >= 16 && static_cast<long>(count) * width >= 2 * kParallelElements) {
+    // Two halves at once (a row's cost is mostly waiting for memory): the first lists in place; the
+    // second into a scratch, moved up behind the first once both are done.
+    static std::vector<int> secondColumns, secondStarts;
+    static std::vector<float> secondValues;
+    const int half = count / 2;
+    const size_t room = static_cast<size_t>(count - half) * width + 16;
+    if (secondColumns.size() < room) {
+      secondColumns.resize(room);
+      secondValues.resize(room);
+    }
+    secondStarts.resize(count - half);
+    auto part = [&](int index, int) {
+      if (index == 0) listRows(0, half, columns, values, rowStarts + 1);
+      else listRows(half, count, secondColumns.data(), secondValues.data(), secondStarts.data());
+    };
+    pool->run(trampoline<decltype(part)>, &part, 2);
+    const int offset = rowStarts[half];
+    const int moved = secondStarts[count - half - 1];
+    memcpy(columns + offset, secondColumns.data(), static_cast<size_t>(moved) * sizeof(int));
+    memcpy(values + offset, secondValues.data(), static_cast<size_t>(moved) * sizeof(float));
+    for (int i = 0; i < count - half; i++) rowStarts[half + 1 + i] = offset + secondStarts[i];
+  } else {
+    listRows(0, count, columns, values, rowStarts + 1);
+  }
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "sparseDenseForward"
+// sparseDenseForward(rowStarts, columns, values, kernel, bias, out, m, k, n, activation)
+napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  int m, k, n, activation;
+  CHECK(size(env, METHOD, "m", argv[6], &m));
+  CHECK(size(env, METHOD, "k", argv[7], &k));
+  CHECK(size(env, METHOD, "n", argv[8], &n));
+  CHECK(size(env, METHOD, "activation", argv[9], &activation));
+  if (activation > 4) {
+    fail(env, "sparseDenseForward: activation code %d is unknown; use 0..4.", activation);
+    return nullptr;
+  }
+  SparseRows input;
+  float *kernel, *bias, *out;
+  CHECK(sparseRowsArgument(env, METHOD, argv, m, k, &input));
+  CHECK(array(env, METHOD, "kernel", argv[3], napi_float32_array, static_cast<long>(k) * n, &kernel));
+  CHECK(optionalArray(env, METHOD, "bias", argv[4], napi_float32_array, n, &bias));
+  CHECK(array(env, METHOD, "out", argv[5], napi_float32_array, static_cast<long>(m) * n, &out));
+  sparseRowsProduct(isa, pool, threadCount, input, m, k, kernel, n, out, bias, activation == 1);
+  finishActivation(out, m, n, activation);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "sparseWeightGradient"
+// sparseWeightGradient(rowStarts, columns, values, gradOutput, gradKernel, gradBias, m, k, n)
+napi_value SparseWeightGradient(napi_env env, napi_callback_info info) {
+  ARGS(9);
+  int m, k, n;
+  CHECK(size(env, METHOD, "m", argv[6], &m));
+  CHECK(size(env, METHOD, "k", argv[7], &k));
+  CHECK(size(env, METHOD, "n", argv[8], &n));
+  SparseRows input;
+  float *gradOutput, *gradKernel, *gradBias;
+  CHECK(sparseRowsArgument(env, METHOD, argv, m, k, &input));
+  CHECK(array(env, METHOD, "gradOutput", argv[3], napi_float32_array, static_cast<long>(m) * n, &gradOutput));
+  CHECK(array(env, METHOD, "gradKernel", argv[4], napi_float32_array, static_cast<long>(k) * n, &gradKernel));
+  CHECK(optionalArray(env, METHOD, "gradBias", argv[5], napi_float32_array, n, &gradBias));
+  sparseRowsGradient(isa, pool, threadCount, input, m, k, gradOutput, n, gradKernel, gradBias);
   return nullptr;
 }
 #undef METHOD
@@ -729,6 +925,9 @@ NAPI_MODULE_INIT() {
   static const Entry entries[] = {
       {"configure", Configure},
       {"gatherRows", GatherRows},
+      {"gatherSparseRows", GatherSparseRows},
+      {"sparseDenseForward", SparseDenseForward},
+      {"sparseWeightGradient", SparseWeightGradient},
       {"gatherLabels", GatherLabels},
       {"denseForward", DenseForward},
       {"activationForward", ActivationForward},

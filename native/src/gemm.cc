@@ -691,7 +691,203 @@ bool narrowGradientGemm(const IsaKernels* isa, ThreadPool* pool, int threads, co
   return true;
 }
 
+// ---- products of rows given as their nonzeros --------------------------------------------------
+
+struct SparseRowsJob {
+  const IsaKernels* isa;
+  const GemmProblem* problem;  // B, C, bias and relu; A comes from `rows`
+  const SparseRows* rows;
+  SharedLists* lists;
+  int chunks;
+  bool splitColumns;
+};
+
+thread_local IntScratch usedRows;
+
+// For rows [m0, m1): where each row's list reaches each reduction tile (bounds[tile * m + r]), and
+// in `seen` one bit per row of B that the lists use (so only those are copied). The lists are
+// sorted, so each tile boundary is a binary search; the rows used are marked in a byte per row
+// first (independent stores: setting bits in place would make each entry wait on the last).
+void sparseRowsBounds(const SparseRows& A, int k, int m, int m0, int m1, const SharedLists& L, uint16_t* seen) {
+  uint8_t* used = reinterpret_cast<uint8_t*>(usedRows.get(static_cast<size_t>(k) / 4 + 16));
+  if (!used) abort();
+  memset(used, 0, static_cast<size_t>(L.seenWords) * 16);
+  for (int r = m0; r < m1; r++) {
+    const int* first = A.columns + A.rowStarts[r];
+    const int* last = A.columns + A.rowStarts[r + 1];
+    const int* t = first;
+    L.bounds[r] = A.rowStarts[r];
+    for (int tile = 1; tile < L.tiles; tile++) {
+      t = std::lower_bound(t, last, tile * kSparseTile);
+      L.bounds[static_cast<long>(tile) * m + r] = static_cast<int>(t - A.columns);
+    }
+    L.bounds[static_cast<long>(L.tiles) * m + r] = A.rowStarts[r + 1];
+    for (t = first; t < last; t++) used[*t] = 1;
+  }
+  for (int word = 0; word < L.seenWords; word++) {
+    unsigned bits = 0;
+    for (int bit = 0; bit < 16; bit++) bits |= static_cast<unsigned>(used[word * 16 + bit]) << bit;
+    seen[word] = static_cast<uint16_t>(bits);
+  }
+}
+
+// Phase one of a column-split product: chunk `index` does its share of the rows' bounds.
+void sparseRowsBoundsTask(void* context, int index, int count) {
+  const SparseRowsJob& job = *static_cast<const SparseRowsJob*>(context);
+  const GemmProblem& P = *job.problem;
+  const int m0 = static_cast<int>(static_cast<long>(P.m) * index / count);
+  const int m1 = static_cast<int>(static_cast<long>(P.m) * (index + 1) / count);
+  sparseRowsBounds(*job.rows, P.k, P.m, m0, m1, *job.lists, job.lists->seen + static_cast<long>(index) * job.lists->seenWords);
+}
+
+// Split by rows: chunk `index` finds its rows' bounds, then computes every column of its rows from
+// the rows of B they use.
+void sparseRowsComputeTask(void* context, int index, int count) {
+  const SparseRowsJob& job = *static_cast<const SparseRowsJob*>(context);
+  const GemmProblem& P = *job.problem;
+  const SharedLists& L = *job.lists;
+  const int m0 = static_cast<int>(static_cast<long>(P.m) * index / count);
+  const int m1 = static_cast<int>(static_cast<long>(P.m) * (index + 1) / count);
+  if (m0 >= m1) return;
+  uint16_t* seen = L.seen + static_cast<long>(index) * L.seenWords;
+  sparseRowsBounds(*job.rows, P.k, P.m, m0, m1, L, seen);
+  const float* blocks = alignedBlocks(P, P.k, 0, P.n, kSparseForwardColumns, seen);
+  const int initMode = P.bias ? kInitBias : kInitZero;
+  const int rows = m1 - m0;
+  for (int j0 = 0; j0 < P.n; j0 += kSparseForwardColumns) {
+    const int width = std::min(kSparseForwardColumns, P.n - j0);
+    const float* panel = blocks + static_cast<long>(j0 / kSparseForwardColumns) * P.k * kSparseForwardColumns;
+    for (int tile = 0; tile < L.tiles; tile++) {
+      job.isa->sparseRows(rows, L.bounds + static_cast<long>(tile) * P.m + m0, L.bounds + static_cast<long>(tile + 1) * P.m + m0,
+                          L.indices, L.values, panel, kSparseForwardColumns, width, P.c + static_cast<long>(m0) * P.ldc + j0,
+                          P.ldc, P.bias ? P.bias + j0 : nullptr, tile == 0 ? initMode : kAccumulate, P.relu && tile == L.tiles - 1);
+    }
+  }
+}
+
+thread_local IntScratch csrCounts;
+
+// The weight gradient, split by rows of G (columns of A): chunk `index` gathers, for each of its
+// columns p, the samples whose row has a nonzero there (in order of sample), then builds G's rows
+// from those lists against D, as sparseGradientTask does after listing.
+void sparseRowsGradientTask(void* context, int index, int count) {
+  const SparseRowsJob& job = *static_cast<const SparseRowsJob*>(context);
+  const GemmProblem& P = *job.problem;  // here m = k of the layer (G's rows), k = the samples
+  const SparseRows& A = *job.rows;
+  const int samples = P.k;
+  // Whole vectors of 16 columns per chunk keep the chunks' rows of G apart.
+  const int vectors = (P.m + 15) / 16;
+  const int p0 = std::min(P.m, vectors * index / count * 16);
+  const int p1 = std::min(P.m, vectors * (index + 1) / count * 16);
+  if (index == 0 && P.columnSums) columnSumsOfB(P);
+  if (p0 >= p1) return;
+  const int span = p1 - p0;
+  // starts (span + 1), cursor (span), and each sample's run of entries within [p0, p1) (2 × samples):
+  // a sample's list is sorted, so its entries in the range are one run.
+  int* starts = csrCounts.get(static_cast<size_t>(span) * 2 + 1 + static_cast<size_t>(samples) * 2);
+  if (!starts) abort();
+  int* cursor = starts + span + 1;
+  int* runs = cursor + span;
+  memset(starts, 0, (static_cast<size_t>(span) + 1) * sizeof(int));
+  int total = 0;
+  for (int s = 0; s < samples; s++) {
+    const int* first = A.columns + A.rowStarts[s];
+    const int* last = A.columns + A.rowStarts[s + 1];
+    const int* t = p0 == 0 ? first : std::lower_bound(first, last, p0);
+    runs[2 * s] = static_cast<int>(t - A.columns);
+    for (; t < last && *t < p1; t++) starts[*t - p0 + 1]++;
+    runs[2 * s + 1] = static_cast<int>(t - A.columns);
+    total += runs[2 * s + 1] - runs[2 * s];
+  }
+  for (int p = 0; p < span; p++) starts[p + 1] += starts[p];
+  int* indices = sparseIndices.get(static_cast<size_t>(total) + 16);
+  float* values = sparseValues.get(static_cast<size_t>(total) + 16);
+  if (!indices || !values) abort();
+  for (int p = 0; p < span; p++) cursor[p] = starts[p];
+  for (int s = 0; s < samples; s++) {
+    for (int t = runs[2 * s]; t < runs[2 * s + 1]; t++) {
+      const int position = cursor[A.columns[t] - p0]++;
+      indices[position] = s;
+      values[position] = A.values[t];
+    }
+  }
+  const float* blocks = alignedBlocks(P, samples, 0, P.n, kSparseGradientColumns, nullptr);
+  for (int j0 = 0; j0 < P.n; j0 += kSparseGradientColumns) {
+    const int width = std::min(kSparseGradientColumns, P.n - j0);
+    const float* block = blocks + static_cast<long>(j0 / kSparseGradientColumns) * samples * kSparseGradientColumns;
+    job.isa->sparseRows(span, starts, starts + 1, indices, values, block, kSparseGradientColumns, width,
+                        P.c + static_cast<long>(p0) * P.ldc + j0, P.ldc, nullptr, kInitZero, 0);
+  }
+}
+
+// Without a sparse kernel for this instruction set, the rows are spread back into a dense A for
+// gemm(), which skips its zeros.
+thread_local Scratch denseRows;
+
+const float* densify(const SparseRows& a, int m, int k) {
+  float* dense = denseRows.get(static_cast<size_t>(m) * k);
+  if (!dense) abort();
+  memset(dense, 0, static_cast<size_t>(m) * k * sizeof(float));
+  for (int r = 0; r < m; r++)
+    for (int t = a.rowStarts[r]; t < a.rowStarts[r + 1]; t++) dense[static_cast<long>(r) * k + a.columns[t]] = a.values[t];
+  return dense;
+}
+
 }  // namespace
+
+void sparseRowsProduct(const IsaKernels* isa, ThreadPool* pool, int threads, const SparseRows& a, int m, int k,
+                       const float* b, int n, float* c, const float* bias, int relu) {
+  if (!isa->sparseRows || m <= 0 || n <= 0 || k <= 0 || static_cast<long>(k) * n > kSparseLargestB) {
+    const GemmProblem dense = {m, n, k, m > 0 && k > 0 ? densify(a, m, k) : nullptr, k, 1, b, n, 1, c, n, bias, relu, nullptr};
+    gemm(isa, pool, threads, dense);
+    return;
+  }
+  const double flops = 2.0 * a.rowStarts[m] * n;
+  const int count = flops < kParallelFlops ? 1 : std::min(m, threads);
+  GemmProblem P = {m, n, k, nullptr, k, 1, b, n, 1, c, n, bias, relu, nullptr};
+  SharedLists lists;
+  lists.indices = const_cast<int*>(a.columns);
+  lists.values = const_cast<float*>(a.values);
+  lists.stride = 0;
+  lists.tiles = (k + kSparseTile - 1) / kSparseTile;
+  lists.seenWords = (k + 15) / 16;
+  lists.bounds = sharedBounds.get(static_cast<size_t>(lists.tiles + 1) * m);
+  lists.seen = reinterpret_cast<uint16_t*>(sharedSeen.get(static_cast<size_t>(count) * lists.seenWords / 2 + 1));
+  if (!lists.bounds || !lists.seen) abort();
+  // A few rows against a wide B: split the columns (each thread copies only its share of B);
+  // otherwise the rows (each thread copies the rows of B its own rows use).
+  const bool splitColumns = count > 1 && m < 1024 && n >= 64 * count;
+  SparseRowsJob job = {isa, &P, &a, &lists, count, splitColumns};
+  SparseJob shared = {isa, &P, 1, count, &lists};
+  if (count <= 1) {
+    sparseRowsComputeTask(&job, 0, 1);
+  } else if (splitColumns) {
+    pool->run(sparseRowsBoundsTask, &job, count);
+    pool->run(sharedComputeTask, &shared, count);
+  } else {
+    pool->run(sparseRowsComputeTask, &job, count);
+  }
+}
+
+void sparseRowsGradient(const IsaKernels* isa, ThreadPool* pool, int threads, const SparseRows& a, int m, int k,
+                        const float* d, int n, float* g, float* columnSums) {
+  if (!isa->sparseRows || m <= 0 || n <= 0 || k <= 0) {
+    // G = Aᵀ·D: gemm's A is the transposed dense rows.
+    const GemmProblem dense = {k, n, m, m > 0 && k > 0 ? densify(a, m, k) : nullptr, 1, k, d, n, 1, g, n, nullptr, 0, columnSums};
+    gemm(isa, pool, threads, dense);
+    return;
+  }
+  const double flops = 2.0 * a.rowStarts[m] * n;
+  const int count = flops < kParallelFlops ? 1 : std::min((k + 15) / 16, threads);
+  // G's rows are the layer's inputs (k of them); the reduction runs over the m samples.
+  GemmProblem P = {k, n, m, nullptr, 1, k, d, n, 1, g, n, nullptr, 0, columnSums};
+  SparseRowsJob job = {isa, &P, &a, nullptr, count, false};
+  if (count <= 1) {
+    sparseRowsGradientTask(&job, 0, 1);
+  } else {
+    pool->run(sparseRowsGradientTask, &job, count);
+  }
+}
 
 void setSparseThresholds(double forwardBelow, double gradientBelow) {
   if (forwardBelow >= 0) sparseForwardBelow = forwardBelow;

@@ -76,6 +76,9 @@ struct IsaKernels {
   // skipped; the result is bit-identical to the other kernels' (one chain in order of s).
   void (*narrowGradient)(int samples, const float* x, long ldx, int r0, int r1, const float* g, long ldg, int cols,
                          float* out, long ldo);
+  // Lists into indices the p < count where a[p] != 0, in order; returns how many. indices needs room
+  // for count + 16 values (whole vectors are stored). Null where a plain loop is as good.
+  int (*listNonzeroBytes)(const uint8_t* a, int count, int* indices);
 
   void (*adam)(float* params, const float* grads, float* first, float* second, long count, float stepSize,
                float oneMinusBeta1, float oneMinusBeta2, float epsilon);

@@ -62,7 +62,7 @@ static void microkernel(int kc, const int* offsets, const float* __restrict a, l
 static const digitnet::IsaKernels table = {"avx2", kMr, kNr, kNr, 0, microkernel<true>, microkernel<false>,
                                            microkernel<true>, microkernel<false>, packTransposedKernel,
                                            nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>,
-                                           nullptr, nullptr, nullptr, nullptr, DIGITNET_ELEMENTWISE_ENTRIES};
+                                           nullptr, nullptr, nullptr, nullptr, nullptr, DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_avx2
 

@@ -179,6 +179,24 @@ static int listNonzero(const float* __restrict a, int count, int* __restrict ind
   return found;
 }
 
+static int listNonzeroBytes(const uint8_t* __restrict a, int count, int* __restrict indices) {
+  const __m512i step = _mm512_set1_epi32(16);
+  __m512i positions = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  int found = 0;
+  for (int p = 0; p < count; p += 16) {
+    const __mmask16 valid =
+        count - p >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (count - p)) - 1);
+    const __m128i bytes = _mm_maskz_loadu_epi8(valid, a + p);
+    const __mmask16 nonzero = _mm_test_epi8_mask(bytes, bytes);
+    if (nonzero) {
+      _mm512_storeu_si512(indices + found, _mm512_maskz_compress_epi32(nonzero, positions));
+      found += __builtin_popcount(nonzero);
+    }
+    positions = _mm512_add_epi32(positions, step);
+  }
+  return found;
+}
+
 // kRows rows × kVectors vectors of accumulators; the rows' lists run side by side for as long as
 // the shortest, which gives small widths independent chains to overlap, then each finishes alone.
 template <int kVectors, int kRows>
@@ -463,7 +481,7 @@ static const digitnet::IsaKernels table = {
     "avx512", kMr, 16 * DIGITNET_AVX512_NV, 16, 1,
     microkernel<DIGITNET_AVX512_NV, true>, microkernel<DIGITNET_AVX512_NV, false>,
     microkernel<1, true>, microkernel<1, false>, packTransposed, nonzeroInRows, nonzeroInPanel,
-    listNonzero, sparseRows, scatterGradient, narrowGradient, DIGITNET_ELEMENTWISE_ENTRIES};
+    listNonzero, sparseRows, scatterGradient, narrowGradient, listNonzeroBytes, DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_avx512
 

@@ -63,7 +63,7 @@ static const digitnet::IsaKernels table = {
     "scalar",
 #endif
     kMr, kNr, kNr, 0, microkernel<true>, microkernel<false>, microkernel<true>, microkernel<false>, packTransposedKernel,
-    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, nullptr, nullptr, nullptr, nullptr,
+    nonzeroInRowsKernel<kMr>, nonzeroInPanelKernel<kMr>, nullptr, nullptr, nullptr, nullptr, nullptr,
     DIGITNET_ELEMENTWISE_ENTRIES};
 
 }  // namespace digitnet_generic

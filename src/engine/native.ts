@@ -10,6 +10,7 @@ import {
   type Engine,
   type RmspropSettings,
   type SgdSettings,
+  type SparseRows,
 } from './engine.js';
 
 /** The functions build/Release/digitnet.node exports (native/src/addon.cc). */
@@ -26,6 +27,40 @@ interface NativeAddon {
     out: Float32Array,
   ): void;
   gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void;
+  gatherSparseRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    rowStarts: Int32Array,
+    columns: Int32Array,
+    values: Float32Array,
+  ): void;
+  sparseDenseForward(
+    rowStarts: Int32Array,
+    columns: Int32Array,
+    values: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: number,
+  ): void;
+  sparseWeightGradient(
+    rowStarts: Int32Array,
+    columns: Int32Array,
+    values: Float32Array,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
   denseForward(
     input: Float32Array,
     kernel: Float32Array,
@@ -169,7 +204,7 @@ export function nativeAddonPath(): string {
 function isAddon(value: unknown): value is NativeAddon {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['configure', 'denseForward', 'weightGradient', 'adamUpdate'].every((name) => typeof record[name] === 'function');
+  return ['configure', 'denseForward', 'weightGradient', 'sparseDenseForward', 'adamUpdate'].every((name) => typeof record[name] === 'function');
 }
 
 /** The C++ engine (native/src): packed SIMD GEMMs over a persistent thread pool. */
@@ -237,6 +272,43 @@ export class NativeEngine implements Engine {
     n: number,
   ): void {
     this.addon.weightGradient(input, gradOutput, gradKernel, gradBias, m, k, n);
+  }
+
+  gatherSparseRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: SparseRows,
+  ): void {
+    this.addon.gatherSparseRows(source, indices, start, count, width, scale, out.rowStarts, out.columns, out.values);
+  }
+
+  sparseDenseForward(
+    input: SparseRows,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: ActivationName,
+  ): void {
+    this.addon.sparseDenseForward(input.rowStarts, input.columns, input.values, kernel, bias, out, m, k, n, activationCode(activation));
+  }
+
+  sparseWeightGradient(
+    input: SparseRows,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    this.addon.sparseWeightGradient(input.rowStarts, input.columns, input.values, gradOutput, gradKernel, gradBias, m, k, n);
   }
 
   dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {

@@ -7,6 +7,7 @@ import {
   type Engine,
   type RmspropSettings,
   type SgdSettings,
+  type SparseRows,
 } from './engine.js';
 
 /**
@@ -35,6 +36,31 @@ export class ReferenceEngine implements Engine {
     }
   }
 
+  gatherSparseRows(
+    source: Float32Array | Uint8Array,
+    indices: Uint32Array,
+    start: number,
+    count: number,
+    width: number,
+    scale: number,
+    out: SparseRows,
+  ): void {
+    let total = 0;
+    out.rowStarts[0] = 0;
+    for (let row = 0; row < count; row++) {
+      const from = indices[start + row] * width;
+      for (let p = 0; p < width; p++) {
+        const value = source[from + p];
+        // NaN is kept, so that it spreads as it would through the dense product.
+        if (value === 0) continue;
+        out.columns[total] = p;
+        out.values[total] = value * scale;
+        total++;
+      }
+      out.rowStarts[row + 1] = total;
+    }
+  }
+
   gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void {
     for (let row = 0; row < count; row++) out[row] = labels[indices[start + row]];
   }
@@ -59,6 +85,31 @@ export class ReferenceEngine implements Engine {
         const a = input[inRow + p];
         if (a === 0) continue;
         const kernelRow = p * n;
+        for (let j = 0; j < n; j++) out[outRow + j] += a * kernel[kernelRow + j];
+      }
+    }
+    applyActivation(activation, out, m, n);
+  }
+
+  sparseDenseForward(
+    input: SparseRows,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: ActivationName,
+  ): void {
+    checkSparseRows(input, m, k);
+    // As denseForward, over the listed nonzeros only (it skips the zeros too).
+    for (let i = 0; i < m; i++) {
+      const outRow = i * n;
+      if (bias) for (let j = 0; j < n; j++) out[outRow + j] = bias[j];
+      else out.fill(0, outRow, outRow + n);
+      for (let t = input.rowStarts[i]; t < input.rowStarts[i + 1]; t++) {
+        const a = input.values[t];
+        const kernelRow = input.columns[t] * n;
         for (let j = 0; j < n; j++) out[outRow + j] += a * kernel[kernelRow + j];
       }
     }
@@ -121,6 +172,31 @@ export class ReferenceEngine implements Engine {
         const a = input[i * k + p];
         if (a === 0) continue;
         const kernelRow = p * n;
+        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * gradOutput[gradRow + j];
+      }
+    }
+    if (gradBias) {
+      gradBias.fill(0, 0, n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) gradBias[j] += gradOutput[i * n + j];
+    }
+  }
+
+  sparseWeightGradient(
+    input: SparseRows,
+    gradOutput: Float32Array,
+    gradKernel: Float32Array,
+    gradBias: Float32Array | null,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    checkSparseRows(input, m, k);
+    gradKernel.fill(0, 0, k * n);
+    for (let i = 0; i < m; i++) {
+      const gradRow = i * n;
+      for (let t = input.rowStarts[i]; t < input.rowStarts[i + 1]; t++) {
+        const a = input.values[t];
+        const kernelRow = input.columns[t] * n;
         for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * gradOutput[gradRow + j];
       }
     }
@@ -325,5 +401,24 @@ function applyActivation(activation: ActivationName, values: Float32Array, m: nu
         for (let j = 0; j < n; j++) values[row + j] /= sum;
       }
       return;
+  }
+}
+
+/** The checks the native engine makes, so that both refuse the same malformed rows. */
+function checkSparseRows(input: SparseRows, m: number, k: number): void {
+  const { rowStarts, columns, values } = input;
+  if (rowStarts.length < m + 1) throw new RangeError(`Sparse rows: rowStarts holds ${rowStarts.length} offsets but ${m + 1} are needed.`);
+  if (rowStarts[0] !== 0) throw new RangeError(`Sparse rows: rowStarts[0] is ${rowStarts[0]}; it must be 0.`);
+  for (let r = 0; r < m; r++) {
+    const begin = rowStarts[r]!;
+    const end = rowStarts[r + 1]!;
+    if (end < begin || end > columns.length || end > values.length) {
+      throw new RangeError(`Sparse rows: rowStarts[${r + 1}] is ${end}: offsets must not decrease nor pass the ${columns.length} columns and ${values.length} values given.`);
+    }
+    for (let t = begin; t < end; t++) {
+      if (columns[t]! < 0 || columns[t]! >= k || (t > begin && columns[t]! <= columns[t - 1]!)) {
+        throw new RangeError(`Sparse rows: columns[${t}] is ${columns[t]} in row ${r}: a row's columns must increase and lie in 0..${k - 1}.`);
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, SparseRows } from '../engine/engine.js';
 import { initialize, parseInitializer, type InitializerName } from '../initializers/initializers.js';
 import type { Random } from '../random/rng.js';
 import { parseOptions, positiveInteger, shape } from '../validation.js';
@@ -101,6 +101,17 @@ export class Dense extends Layer {
     if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
     engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units);
     if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units);
+  }
+
+  /** forward for a batch given as its nonzeros (a first layer on mostly-zero images): the same output. */
+  forwardSparse(engine: Engine, input: SparseRows, output: Float32Array, rows: number, logits: boolean): void {
+    engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation);
+  }
+
+  /** backward for a batch given as its nonzeros; no input gradient (nothing before it trains). */
+  backwardSparse(engine: Engine, input: SparseRows, output: Float32Array, gradOutput: Float32Array, rows: number, logits: boolean): void {
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units);
   }
 
   getConfig(): Record<string, unknown> {

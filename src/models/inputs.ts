@@ -140,3 +140,15 @@ export function validationSplitIndex(count: number, fraction: number, what = 'sa
   }
   return splitAt;
 }
+
+/** The share of nonzero values in up to 256 evenly spaced samples. */
+export function sampledDensity(features: Features): number {
+  const samples = Math.min(features.count, 256);
+  const { source, width } = features;
+  let nonzero = 0;
+  for (let s = 0; s < samples; s++) {
+    const from = Math.floor((s * features.count) / samples) * width;
+    for (let j = from; j < from + width; j++) if (source[j] !== 0) nonzero++;
+  }
+  return nonzero / (samples * width);
+}

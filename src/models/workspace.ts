@@ -1,3 +1,4 @@
+import { allocateSparseRows, type SparseRows } from '../engine/engine.js';
 import type { Layer } from '../layers/layer.js';
 
 /**
@@ -20,14 +21,19 @@ export class Workspace {
   readonly probabilities: Float32Array;
   /** Running loss sum and correct count (see engine STAT_* slots). */
   readonly stats = new Float64Array(2);
+  /** The batch as its nonzeros, when layer `sparseLayer` reads it so (else null, and sparseLayer -1). */
+  readonly sparseInput: SparseRows | null;
 
   constructor(
     readonly layers: readonly Layer[],
     inputWidth: number,
     readonly batchSize: number,
     readonly training: boolean,
+    readonly sparseLayer = -1,
   ) {
-    this.input = new Float32Array(batchSize * inputWidth);
+    this.sparseInput = sparseLayer >= 0 ? allocateSparseRows(batchSize, inputWidth) : null;
+    // The dense batch is still what layers before sparseLayer (reshapes) would see; it is never filled then.
+    this.input = new Float32Array(sparseLayer >= 0 ? 0 : batchSize * inputWidth);
     let current = this.input;
     for (const layer of layers) {
       this.inputs.push(current);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { ACTIVATION_NAMES, STAT_CORRECT, STAT_LOSS_SUM, type Engine } from '../../src/engine/engine.js';
+import { ACTIVATION_NAMES, STAT_CORRECT, STAT_LOSS_SUM, allocateSparseRows, type Engine, type SparseRows } from '../../src/engine/engine.js';
 import { loadNativeEngine, nativeAddonPath, threadsFromEnvironment } from '../../src/engine/native.js';
 import { ReferenceEngine } from '../../src/engine/reference.js';
 import { describeEngine } from '../../src/engine/select.js';
@@ -50,6 +50,22 @@ function mnistLikeRows(random: Random, rows: number, width: number): Float32Arra
     }
   }
   return values;
+}
+
+/** MNIST-like bytes: about 80% zeros, row 0 all zero, row 2 without a zero. */
+function mnistLikeBytes(random: Random, rows: number, width: number): Uint8Array {
+  const bytes = new Uint8Array(rows * width);
+  for (let i = 1; i < rows; i++) {
+    for (let j = 0; j < width; j++) if (i === 2 || random.nextFloat() < 0.2) bytes[i * width + j] = 1 + random.nextInt(255);
+  }
+  return bytes;
+}
+
+function shuffledIndices(random: Random, count: number): Uint32Array {
+  const indices = new Uint32Array(count);
+  for (let i = 0; i < count; i++) indices[i] = i;
+  random.shuffle(indices);
+  return indices;
 }
 
 function randomArray(random: Random, length: number, low = -1, high = 1): Float32Array {
@@ -211,6 +227,30 @@ function workloadDigest(engine: Engine, againstReference: boolean): { hash: stri
     const expectedGradKernel = new Float32Array(k * n);
     engine.weightGradient(input, gradOutput, gradKernel, gradBias, m, k, n);
     if (againstReference) reference.weightGradient(input, gradOutput, expectedGradKernel, null, m, k, n);
+    record(gradKernel, expectedGradKernel);
+    record(gradBias, null);
+  }
+  // Batches given as their nonzeros, gathered from bytes: the forward product and weight gradient.
+  for (const [m, k, n] of [[128, 784, 512], [300, 784, 256], [77, 784, 50], [5, 33, 7]] as const) {
+    const images = mnistLikeBytes(random, m, k);
+    const order = shuffledIndices(random, m);
+    const rows = allocateSparseRows(m, k);
+    const expectedRows = allocateSparseRows(m, k);
+    engine.gatherSparseRows(images, order, 0, m, k, 1 / 255, rows);
+    reference.gatherSparseRows(images, order, 0, m, k, 1 / 255, expectedRows);
+    const kernel = randomArray(random, k * n);
+    const bias = randomArray(random, n);
+    const gradOutput = randomArray(random, m * n);
+    const out = new Float32Array(m * n);
+    const expectedOut = new Float32Array(m * n);
+    engine.sparseDenseForward(rows, kernel, bias, out, m, k, n, 'relu');
+    if (againstReference) reference.sparseDenseForward(expectedRows, kernel, bias, expectedOut, m, k, n, 'relu');
+    record(out, expectedOut);
+    const gradKernel = new Float32Array(k * n);
+    const gradBias = new Float32Array(n);
+    const expectedGradKernel = new Float32Array(k * n);
+    engine.sparseWeightGradient(rows, gradOutput, gradKernel, gradBias, m, k, n);
+    if (againstReference) reference.sparseWeightGradient(expectedRows, gradOutput, expectedGradKernel, null, m, k, n);
     record(gradKernel, expectedGradKernel);
     record(gradBias, null);
   }
@@ -459,6 +499,89 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
       assert.deepEqual(actual, expected);
     }
     assert.throws(() => engine.gatherRows(images, new Uint32Array([rows]), 0, 1, width, 1, new Float32Array(width)), /outside/);
+  });
+
+  test('sparse rows: gathered as the reference gathers them, and their products equal the dense ones bit for bit', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(11);
+    const capacity = 600;
+    const width = 784;
+    const images = mnistLikeBytes(random, capacity, width);
+    const floats = mnistLikeRows(random, capacity, width);
+    const order = shuffledIndices(random, capacity);
+    // 1, 7 and 33 rows, a batch of 128, a final smaller batch in full-size buffers, and 513 rows.
+    const shapes: ReadonlyArray<readonly [number, number, number]> = [
+      [1, width, 512], [7, width, 33], [33, width, 256], [128, width, 512], [96, width, 10], [128, width, 50], [513, width, 300],
+    ];
+    for (const [source, scale] of [[images, 1 / 255], [floats, 1], [floats, 0.5]] as const) {
+      for (const [m, k, n] of shapes) {
+        const label = `m=${m} k=${k} n=${n} from ${source instanceof Uint8Array ? 'bytes' : 'floats'} × ${scale}`;
+        const rows = allocateSparseRows(128 > m ? 128 : m, k);
+        const expectedRows = allocateSparseRows(m, k);
+        engine.gatherSparseRows(source, order, 40, m, k, scale, rows);
+        reference.gatherSparseRows(source, order, 40, m, k, scale, expectedRows);
+        const entries = expectedRows.rowStarts[m]!;
+        assert.deepEqual(rows.rowStarts.subarray(0, m + 1), expectedRows.rowStarts.subarray(0, m + 1), `rowStarts ${label}`);
+        assert.deepEqual(rows.columns.subarray(0, entries), expectedRows.columns.subarray(0, entries), `columns ${label}`);
+        assert.deepEqual(rows.values.subarray(0, entries), expectedRows.values.subarray(0, entries), `values ${label}`);
+
+        const dense = new Float32Array(m * k);
+        engine.gatherRows(source, order, 40, m, k, scale, dense);
+        const kernel = randomArray(random, k * n);
+        const bias = randomArray(random, n);
+        const gradOutput = randomArray(random, m * n);
+        for (const activation of ['relu', 'linear', 'softmax'] as const) {
+          const fromDense = new Float32Array(m * n);
+          const fromRows = new Float32Array(m * n).fill(7);
+          const expected = new Float32Array(m * n);
+          engine.denseForward(dense, kernel, activation === 'linear' ? null : bias, fromDense, m, k, n, activation);
+          engine.sparseDenseForward(rows, kernel, activation === 'linear' ? null : bias, fromRows, m, k, n, activation);
+          reference.sparseDenseForward(expectedRows, kernel, activation === 'linear' ? null : bias, expected, m, k, n, activation);
+          assert.deepEqual(fromRows, fromDense, `sparseDenseForward ${activation} ${label}`);
+          assertClose(fromRows, expected, m * n, `sparseDenseForward ${activation} against the reference, ${label}`);
+        }
+        const fromDenseKernel = new Float32Array(k * n);
+        const fromDenseBias = new Float32Array(n);
+        const fromRowsKernel = new Float32Array(k * n).fill(7);
+        const fromRowsBias = new Float32Array(n).fill(7);
+        const expectedKernel = new Float32Array(k * n);
+        const expectedBias = new Float32Array(n);
+        engine.weightGradient(dense, gradOutput, fromDenseKernel, fromDenseBias, m, k, n);
+        engine.sparseWeightGradient(rows, gradOutput, fromRowsKernel, fromRowsBias, m, k, n);
+        reference.sparseWeightGradient(expectedRows, gradOutput, expectedKernel, expectedBias, m, k, n);
+        assert.deepEqual(fromRowsKernel, fromDenseKernel, `sparseWeightGradient ${label}`);
+        assert.deepEqual(fromRowsBias, fromDenseBias, `sparseWeightGradient bias ${label}`);
+        assertClose(fromRowsKernel, expectedKernel, k * n, `sparseWeightGradient against the reference, ${label}`);
+        assert.deepEqual(fromRowsBias, expectedBias, `sparseWeightGradient bias against the reference, ${label}`);
+      }
+    }
+  });
+
+  test('malformed sparse rows are refused by both engines before any product', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const kernel = new Float32Array(4 * 3);
+    const out = new Float32Array(2 * 3);
+    const rows = (rowStarts: number[], columns: number[]): SparseRows => ({
+      rowStarts: Int32Array.from(rowStarts),
+      columns: Int32Array.from(columns),
+      values: new Float32Array(columns.length).fill(1),
+    });
+    const cases: Array<[SparseRows, RegExp]> = [
+      [rows([0, 2, 3], [1, 1, 2]), /columns\[1\] is 1 in row 0: a row's columns must increase and lie in 0\.\.3/],
+      [rows([0, 1, 2], [0, 4]), /columns\[1\] is 4 in row 1: a row's columns must increase and lie in 0\.\.3/],
+      [rows([0, 1, 5], [0, 1]), /rowStarts\[2\] is 5: offsets must not decrease nor pass the 2 columns/],
+      [rows([1, 1, 1], [0]), /rowStarts\[0\] is 1; it must be 0/],
+    ];
+    for (const [input, message] of cases) {
+      for (const candidate of [engine, reference]) {
+        assert.throws(() => candidate.sparseDenseForward(input, kernel, null, out, 2, 4, 3, 'linear'), message);
+        assert.throws(() => candidate.sparseWeightGradient(input, out, kernel, null, 2, 4, 3), message);
+      }
+    }
+    assert.throws(
+      () => engine.gatherSparseRows(new Uint8Array(8), new Uint32Array([2]), 0, 1, 4, 1, allocateSparseRows(1, 4)),
+      /index 2 at position 0 is outside the source's 2 rows/,
+    );
   });
 
   test('optimizer updates match the reference over several steps', { skip: addonMissing }, () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { getEngine } from '../../src/engine/select.js';
 import {
   dense,
   dropout,
@@ -152,4 +153,35 @@ test('early stopping on a value fit() will not report is refused before the firs
     /^Error: earlyStopping\(\) monitors "val_loss", which training does not report \(fit\(\) has no validation data: pass validationSplit or validationData\); available are loss, accuracy\.$/,
   );
   assert.equal(epochsStarted, 0);
+});
+
+test('a wide first layer reads MNIST batches as their nonzeros, with exactly the results of the dense batch', async () => {
+  const engine = getEngine();
+  const original = engine.gatherSparseRows.bind(engine);
+  let sparseBatches = 0;
+  engine.gatherSparseRows = (...args) => {
+    sparseBatches++;
+    original(...args);
+  };
+  const run = async (setting: string | undefined) => {
+    if (setting === undefined) delete process.env.DIGITNET_SPARSE_INPUT;
+    else process.env.DIGITNET_SPARSE_INPUT = setting;
+    const model = sequential([flatten({ inputShape: [28, 28] }), dense({ units: 256, activation: 'relu' }), dropout({ rate: 0.2 }), dense({ units: 10, activation: 'softmax' })], { seed: 4 });
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const images = tensor(train.images.subarray(0, 1000 * 784), [1000, 28, 28]);
+    const history = await model.fit(images, train.labels.subarray(0, 1000), { epochs: 2, batchSize: 64, verbose: 0, seed: 1, validationSplit: 0.2 });
+    const predictions = model.predict(tensor(test_.images.subarray(0, 200 * 784), [200, 28, 28]), { batchSize: 50 });
+    return { history: history.toJSON(), weights: model.getWeights(), predictions: predictions.data };
+  };
+  try {
+    const automatic = await run(undefined);
+    assert.ok(sparseBatches > 0, 'the sparse batches were used');
+    const batchesBefore = sparseBatches;
+    const dense = await run('0');
+    assert.equal(sparseBatches, batchesBefore, 'DIGITNET_SPARSE_INPUT=0 keeps the dense batches');
+    assert.deepEqual(automatic, dense);
+  } finally {
+    delete process.env.DIGITNET_SPARSE_INPUT;
+    engine.gatherSparseRows = original;
+  }
 });
