@@ -753,14 +753,17 @@ void sparseRowsComputeTask(void* context, int index, int count) {
   sparseRowsBounds(*job.rows, P.k, P.m, m0, m1, L, seen);
   const float* blocks = alignedBlocks(P, P.k, 0, P.n, kSparseForwardColumns, seen);
   const int initMode = P.bias ? kInitBias : kInitZero;
-  const int rows = m1 - m0;
-  for (int j0 = 0; j0 < P.n; j0 += kSparseForwardColumns) {
-    const int width = std::min(kSparseForwardColumns, P.n - j0);
-    const float* panel = blocks + static_cast<long>(j0 / kSparseForwardColumns) * P.k * kSparseForwardColumns;
-    for (int tile = 0; tile < L.tiles; tile++) {
-      job.isa->sparseRows(rows, L.bounds + static_cast<long>(tile) * P.m + m0, L.bounds + static_cast<long>(tile + 1) * P.m + m0,
-                          L.indices, L.values, panel, kSparseForwardColumns, width, P.c + static_cast<long>(m0) * P.ldc + j0,
-                          P.ldc, P.bias ? P.bias + j0 : nullptr, tile == 0 ? initMode : kAccumulate, P.relu && tile == L.tiles - 1);
+  // Rows a block at a time, so that their outputs stay in cache while every tile adds to them.
+  for (int i0 = m0; i0 < m1; i0 += kSparseRows) {
+    const int rows = std::min(kSparseRows, m1 - i0);
+    for (int j0 = 0; j0 < P.n; j0 += kSparseForwardColumns) {
+      const int width = std::min(kSparseForwardColumns, P.n - j0);
+      const float* panel = blocks + static_cast<long>(j0 / kSparseForwardColumns) * P.k * kSparseForwardColumns;
+      for (int tile = 0; tile < L.tiles; tile++) {
+        job.isa->sparseRows(rows, L.bounds + static_cast<long>(tile) * P.m + i0, L.bounds + static_cast<long>(tile + 1) * P.m + i0,
+                            L.indices, L.values, panel, kSparseForwardColumns, width, P.c + static_cast<long>(i0) * P.ldc + j0,
+                            P.ldc, P.bias ? P.bias + j0 : nullptr, tile == 0 ? initMode : kAccumulate, P.relu && tile == L.tiles - 1);
+      }
     }
   }
 }
