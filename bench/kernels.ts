@@ -259,7 +259,7 @@ export async function benchmarkTrainingStep(engine: Engine, options: TrainingSte
       const k = units[layer];
       const n = units[layer + 1];
       engine.denseForward(activations[layer], kernels[layer], biases[layer], activations[layer + 1], batch, k, n, last ? 'linear' : 'relu');
-      if (!last && dropout > 0) engine.dropoutForward(activations[layer + 1], masks[layer + 1], batch * n, dropout, step * 31 + layer);
+      if (!last && dropout > 0) engine.dropoutForward(activations[layer + 1], activations[layer + 1], masks[layer + 1], batch * n, dropout, step * 31 + layer);
     }
     engine.softmaxCrossEntropy(activations[layers], batchLabels, null, probabilities, gradients[layers], batch, units[layers], batch, stats);
     for (let layer = layers - 1; layer >= 0; layer--) {

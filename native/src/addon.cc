@@ -658,14 +658,15 @@ napi_value WeightGradient(napi_env env, napi_callback_info info) {
 #undef METHOD
 
 #define METHOD "dropoutForward"
+// dropoutForward(input, output, mask, count, rate, seed); output may be input.
 napi_value DropoutForward(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  ARGS(6);
   int count;
   double rate;
   uint32_t seed;
-  CHECK(size(env, METHOD, "count", argv[2], &count));
-  CHECK(number(env, METHOD, "rate", argv[3], &rate));
-  if (napi_get_value_uint32(env, argv[4], &seed) != napi_ok) {
+  CHECK(size(env, METHOD, "count", argv[3], &count));
+  CHECK(number(env, METHOD, "rate", argv[4], &rate));
+  if (napi_get_value_uint32(env, argv[5], &seed) != napi_ok) {
     fail(env, "dropoutForward: seed must be a number.");
     return nullptr;
   }
@@ -673,12 +674,15 @@ napi_value DropoutForward(napi_env env, napi_callback_info info) {
     fail(env, "dropoutForward: rate %g is invalid; it must be at least 0 and below 1.", rate);
     return nullptr;
   }
-  float *values, *mask;
-  CHECK(array(env, METHOD, "values", argv[0], napi_float32_array, count, &values));
-  CHECK(array(env, METHOD, "mask", argv[1], napi_float32_array, count, &mask));
+  float *input, *output, *mask;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, count, &input));
+  CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, count, &output));
+  CHECK(array(env, METHOD, "mask", argv[2], napi_float32_array, count, &mask));
   const uint32_t threshold = dropoutThreshold(rate);
   const float keptScale = static_cast<float>(1.0 / (1.0 - rate));
-  parallelRanges(count, [&](long begin, long end) { isa->dropoutForward(values, mask, begin, end, seed, threshold, keptScale); });
+  parallelRanges(count, [&](long begin, long end) {
+    isa->dropoutForward(input, output, mask, begin, end, seed, threshold, keptScale);
+  });
   return nullptr;
 }
 #undef METHOD

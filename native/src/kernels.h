@@ -87,7 +87,7 @@ struct IsaKernels {
   void (*sgd)(float* params, const float* grads, float* velocity, long count, float learningRate, float momentum,
               int nesterov);
   // Elements [begin, end) of inverted dropout; indices are global so any split gives the same mask.
-  void (*dropoutForward)(float* values, float* mask, long begin, long end, uint32_t seed, uint32_t threshold,
+  void (*dropoutForward)(const float* input, float* output, float* mask, long begin, long end, uint32_t seed, uint32_t threshold,
                          float keptScale);
   void (*multiply)(float* values, const float* factors, long count);
   void (*reluBackward)(const float* output, float* grad, long count);

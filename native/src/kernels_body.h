@@ -97,12 +97,13 @@ static void sgdKernel(float* __restrict params, const float* __restrict grads, f
   }
 }
 
-static void dropoutForwardKernel(float* __restrict values, float* __restrict mask, long begin, long end, uint32_t seed,
-                                 uint32_t threshold, float keptScale) {
+// input and output may be the same array (no __restrict on them).
+static void dropoutForwardKernel(const float* input, float* output, float* __restrict mask, long begin, long end,
+                                 uint32_t seed, uint32_t threshold, float keptScale) {
   for (long i = begin; i < end; i++) {
     float factor = digitnet::dropoutBits(seed, static_cast<uint32_t>(i)) < threshold ? 0.0f : keptScale;
     mask[i] = factor;
-    values[i] *= factor;
+    output[i] = input[i] * factor;
   }
 }
 

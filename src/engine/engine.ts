@@ -184,12 +184,13 @@ export interface Engine {
   ): void;
 
   /**
-   * Inverted dropout in place: each value is kept with probability 1 - rate and scaled by
-   * 1 / (1 - rate), or zeroed. The decision for element i is `dropoutBits(seed, i) < threshold`
-   * (see random/counter-hash.ts), so every engine drops the same elements for the same seed.
-   * `mask` receives the factor applied to each element, for the backward pass.
+   * Inverted dropout: output[i] = input[i] kept with probability 1 - rate and scaled by
+   * 1 / (1 - rate), or zeroed (`output` may be `input`). The decision for element i is
+   * `dropoutBits(seed, i) < threshold` (see random/counter-hash.ts), so every engine drops the same
+   * elements for the same seed. `mask` receives the factor applied to each element, for the
+   * backward pass.
    */
-  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
+  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
 
   /** grad[i] *= mask[i] */
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;

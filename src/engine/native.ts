@@ -83,7 +83,7 @@ interface NativeAddon {
     k: number,
     n: number,
   ): void;
-  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
+  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
   softmaxCrossEntropy(
     logits: Float32Array,
@@ -311,8 +311,8 @@ export class NativeEngine implements Engine {
     this.addon.sparseWeightGradient(input.rowStarts, input.columns, input.values, gradOutput, gradKernel, gradBias, m, k, n);
   }
 
-  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
-    this.addon.dropoutForward(values, mask, count, rate, seed);
+  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
+    this.addon.dropoutForward(input, output, mask, count, rate, seed);
   }
 
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {

@@ -206,13 +206,13 @@ export class ReferenceEngine implements Engine {
     }
   }
 
-  dropoutForward(values: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
+  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
     const threshold = dropoutThreshold(rate);
     const keptScale = Math.fround(1 / (1 - rate));
     for (let i = 0; i < count; i++) {
       const factor = dropoutBits(seed, i) < threshold ? 0 : keptScale;
       mask[i] = factor;
-      values[i] *= factor;
+      output[i] = input[i] * factor;
     }
   }
 

@@ -46,8 +46,8 @@ export class Dropout extends Layer {
   forward(engine: Engine, input: Float32Array, output: Float32Array, mask: Float32Array | null, rows: number, training: boolean, seed: number): void {
     // Inference shares the input buffer (identityAtInference), so only training gets here with work to do.
     if (output === input) return;
-    output.set(input);
-    if (training && mask) engine.dropoutForward(output, mask, rows * this.outputSize, this.rate, seed);
+    if (training && mask) engine.dropoutForward(input, output, mask, rows * this.outputSize, this.rate, seed);
+    else output.set(input.subarray(0, rows * this.outputSize));
   }
 
   backward(

@@ -264,7 +264,7 @@ function workloadDigest(engine: Engine, againstReference: boolean): { hash: stri
   }
   record(params, null);
   const mask = new Float32Array(count);
-  engine.dropoutForward(grads, mask, count, 0.2, 12345);
+  engine.dropoutForward(grads, grads, mask, count, 0.2, 12345);
   record(grads, null);
   return { hash: hash.digest('hex'), worstError };
 }
@@ -400,10 +400,16 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
       const expectedValues = values.slice();
       const expectedMask = new Float32Array(count + 10);
       const actualMask = new Float32Array(count + 10);
-      reference.dropoutForward(expectedValues, expectedMask, count, rate, seed);
-      engine.dropoutForward(values, actualMask, count, rate, seed);
+      reference.dropoutForward(expectedValues, expectedValues, expectedMask, count, rate, seed);
+      // Out of place on the native side: the input stays as it was.
+      const output = new Float32Array(count + 10);
+      const before = values.slice();
+      engine.dropoutForward(values, output, actualMask, count, rate, seed);
       assert.deepEqual(actualMask, expectedMask, `dropout mask count=${count} rate=${rate}`);
-      assert.deepEqual(values, expectedValues, `dropout values count=${count} rate=${rate}`);
+      assert.deepEqual(output.subarray(0, count), expectedValues.subarray(0, count), `dropout values count=${count} rate=${rate}`);
+      assert.deepEqual(values, before, `dropout left its input alone, count=${count}`);
+      engine.dropoutForward(values, values, actualMask, count, rate, seed);
+      assert.deepEqual(values, expectedValues, `dropout in place, count=${count} rate=${rate}`);
       const threshold = dropoutThreshold(rate);
       for (let i = 0; i < count; i += 997) assert.equal(actualMask[i] === 0, dropoutBits(seed, i) < threshold);
 
@@ -617,7 +623,7 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     assert.throws(() => engine.denseForward(small, small, null, small, 2, 3, 2, 'linear'), /input holds 4 values but 6 are needed/);
     assert.throws(() => engine.inputGradient(small, small, small, -1, 1, 1), /must not be negative/);
     assert.throws(() => engine.adamUpdate(small, small, small, small, 5, 1, { learningRate: 1, beta1: 0.9, beta2: 0.9, epsilon: 1e-7 }), /holds 4 values/);
-    assert.throws(() => engine.dropoutForward(small, small, 4, 1, 1), /rate 1 is invalid/);
+    assert.throws(() => engine.dropoutForward(small, small, small, 4, 1, 1), /rate 1 is invalid/);
     const labels = new Int32Array([12]);
     assert.throws(() => engine.softmaxCrossEntropy(small, labels, null, small, null, 1, 4, 1, new Float64Array(2)), /label 12/);
   });
