@@ -16,6 +16,10 @@
 
 int main(int argc, char** argv) {
   using namespace digitnet;
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vl")) {
+    fprintf(stderr, "This benchmark needs AVX-512 (F, BW, VL), which this CPU does not have.\n");
+    return 2;
+  }
   const IsaKernels* isa = kernelsAvx512();
   const int rows = 128, depth = 784, nonzerosPerRow = 150;
   const int columns = argc > 1 ? atoi(argv[1]) : 512;

@@ -216,6 +216,17 @@ napi_value Configure(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// A gather's scale: a finite number (an infinite or NaN one would turn zeros into NaN in the dense
+// batch but not in the sparse one).
+bool finiteScale(napi_env env, const char* method, double scale) {
+  if (!(scale - scale == 0)) {
+    // Spelled as JavaScript prints them.
+    const char* shown = scale != scale ? "NaN" : scale > 0 ? "Infinity" : "-Infinity";
+    return fail(env, "%s: scale %s is invalid; it must be a finite number.", method, shown);
+  }
+  return true;
+}
+
 // The source of a gather: a Uint8Array or Float32Array of rows of `width` values, which every one
 // of `count` indices must fall inside.
 bool gatherSource(napi_env env, const char* method, napi_value value, const uint32_t* indices, int start, int count,
@@ -246,6 +257,7 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "count", argv[3], &count));
   CHECK(size(env, METHOD, "width", argv[4], &width));
   CHECK(number(env, METHOD, "scale", argv[5], &scale));
+  CHECK(finiteScale(env, METHOD, scale));
   uint32_t* indices;
   float* out;
   CHECK(array(env, METHOD, "indices", argv[1], napi_uint32_array, static_cast<long>(start) + count, &indices));
@@ -400,6 +412,12 @@ napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "count", argv[3], &count));
   CHECK(size(env, METHOD, "width", argv[4], &width));
   CHECK(number(env, METHOD, "scale", argv[5], &scale));
+  CHECK(finiteScale(env, METHOD, scale));
+  // Offsets are 32-bit: refuse a batch whose rows could hold more entries than that.
+  if (static_cast<long>(count) * width + 16 > 0x7fffffffL) {
+    fail(env, "gatherSparseRows: %d rows of %d values are more than one batch can list (2^31 entries); use smaller batches.", count, width);
+    return nullptr;
+  }
   uint32_t* indices;
   int *rowStarts, *columns;
   float* values;
@@ -467,8 +485,9 @@ napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
   if (threadCount > 1 && count >= 16 && static_cast<long>(count) * width >= 2 * kParallelElements) {
     // Two halves at once (a row's cost is mostly waiting for memory): the first lists in place; the
     // second into a scratch, moved up behind the first once both are done.
-    static std::vector<int> secondColumns, secondStarts;
-    static std::vector<float> secondValues;
+    // Per calling thread: worker threads of the program may gather at the same time.
+    thread_local std::vector<int> secondColumns, secondStarts;
+    thread_local std::vector<float> secondValues;
     const int half = count / 2;
     const size_t room = static_cast<size_t>(count - half) * width + 16;
     if (secondColumns.size() < room) {
@@ -476,9 +495,14 @@ napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
       secondValues.resize(room);
     }
     secondStarts.resize(count - half);
+    // The calling thread's buffers, named before the pool runs: inside the lambda a thread_local
+    // would be the running thread's own.
+    int* secondColumnsOut = secondColumns.data();
+    float* secondValuesOut = secondValues.data();
+    int* secondStartsOut = secondStarts.data();
     auto part = [&](int index, int) {
       if (index == 0) listRows(0, half, columns, values, rowStarts + 1);
-      else listRows(half, count, secondColumns.data(), secondValues.data(), secondStarts.data());
+      else listRows(half, count, secondColumnsOut, secondValuesOut, secondStartsOut);
     };
     pool->run(trampoline<decltype(part)>, &part, 2);
     const int offset = rowStarts[half];

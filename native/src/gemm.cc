@@ -316,6 +316,8 @@ const int kSparseRows = 256;
 
 // Columns of B per pass of the weight-gradient kernel: the block (batch × 64) stays in L1.
 const int kSparseGradientColumns = 64;
+// The largest batch a sparse weight gradient takes (its per-thread copies and lists grow with it).
+const int kSparseGradientLargestBatch = 8192;
 
 // The share of nonzeros in up to 32 evenly spaced rows of x (rows × cols, row stride ld). A sample
 // only picks the path, and both paths give the same result.
@@ -329,7 +331,9 @@ double sampledDensity(const IsaKernels* isa, const float* x, long rows, int cols
   return static_cast<double>(nonzero) / (static_cast<double>(samples) * cols);
 }
 
-// Lists shared by the threads of a column-split forward product: row r's list is at r * stride.
+// Lists shared by the threads of a column-split forward product: row r's list is at r * stride
+// (listed by sharedListTask), or anywhere (sparse rows given by the caller, stride 0); either way
+// bounds hold absolute positions in indices/values.
 struct SharedLists {
   int* indices;
   float* values;
@@ -595,7 +599,9 @@ bool sparseGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const Gemm
   const double flops = 2.0 * P.m * P.n * P.k;
   const int count = flops < kParallelFlops ? 1 : threads;
   SparseJob job = {isa, &P, 1, 1, nullptr};
-  if (P.aCol == 1) {
+  // A row-major A is a forward product, unless the bias gradient is wanted: a weight gradient of a
+  // layer with one input has a transposed A that is row-major too, and goes to the branch below.
+  if (P.aCol == 1 && !P.columnSums) {
     if (sparseForwardBelow <= 0 || (sparseForwardBelow <= 1 && P.n < kSparseWideColumns)) return false;
     if (!sparseForwardWins(sampledDensity(isa, P.a, P.m, P.k, P.aRow), P.n)) return false;
     // A few rows against a wide B: split the columns, so each thread copies only its share of B,
@@ -631,7 +637,7 @@ bool sparseGemm(const IsaKernels* isa, ThreadPool* pool, int threads, const Gemm
   }
   // The gradient's lists grow with the batch; beyond a few thousand samples the dense path, which
   // needs none, is the safer choice.
-  if (P.aRow == 1 && P.bias == nullptr && !P.relu && P.k <= 8192) {
+  if (P.aRow == 1 && P.bias == nullptr && !P.relu && P.k <= kSparseGradientLargestBatch) {
     if (sparseGradientBelow <= 0 || (sparseGradientBelow <= 1 && P.n < kSparseGradientMinimumColumns)) return false;
     if (!sparseGradientWins(sampledDensity(isa, P.a, P.k, P.m, P.aCol), P.n)) return false;
     if (isa->scatterGradient && P.n <= kScatterMaxColumns) {
@@ -874,7 +880,9 @@ void sparseRowsProduct(const IsaKernels* isa, ThreadPool* pool, int threads, con
 
 void sparseRowsGradient(const IsaKernels* isa, ThreadPool* pool, int threads, const SparseRows& a, int m, int k,
                         const float* d, int n, float* g, float* columnSums) {
-  if (!isa->sparseRows || m <= 0 || n <= 0 || k <= 0) {
+  // Each thread copies D (m × n) and lists per column: fine for batches, not for a whole data set
+  // at once, which the dense path handles a block at a time (the same limit as gemm's sparse path).
+  if (!isa->sparseRows || m <= 0 || n <= 0 || k <= 0 || m > kSparseGradientLargestBatch) {
     // G = Aᵀ·D: gemm's A is the transposed dense rows.
     const GemmProblem dense = {k, n, m, m > 0 && k > 0 ? densify(a, m, k) : nullptr, 1, k, d, n, 1, g, n, nullptr, 0, columnSums};
     gemm(isa, pool, threads, dense);

@@ -77,6 +77,12 @@ export interface Engine {
   readonly simd: string;
   /** Threads the engine splits work over. */
   readonly threads: number;
+  /**
+   * Whether the sparse-row products (sparseDenseForward, sparseWeightGradient) have kernels of their
+   * own here. Without them they expand the rows and run the dense product, which costs more than
+   * gathering a dense batch, so a model only reads its batches as nonzeros when this is true.
+   */
+  readonly sparseKernels: boolean;
 
   /**
    * Copies rows `indices[start .. start+count)` of `source` (each `width` values) into `out`,

@@ -212,12 +212,16 @@ export class NativeEngine implements Engine {
   readonly name = 'native' as const;
   readonly simd: string;
   readonly threads: number;
+  readonly sparseKernels: boolean;
   private readonly addon: NativeAddon;
 
   /** Use loadNativeEngine(); the addon is process-wide, so there is one engine per process. */
   constructor(addon: NativeAddon, simd: string, threads: number) {
     this.addon = addon;
     this.simd = simd;
+    // The sparse-row kernels exist for AVX-512 only (native/src/kernels.h); elsewhere the addon
+    // expands the rows for the dense kernels.
+    this.sparseKernels = simd === 'avx512';
     this.threads = threads;
   }
 

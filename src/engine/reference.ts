@@ -19,6 +19,8 @@ export class ReferenceEngine implements Engine {
   readonly name = 'typescript' as const;
   readonly simd = 'none';
   readonly threads = 1;
+  // Its loops skip zeros either way; the sparse rows at least skip reading them.
+  readonly sparseKernels = true;
 
   gatherRows(
     source: Float32Array | Uint8Array,
@@ -29,6 +31,7 @@ export class ReferenceEngine implements Engine {
     scale: number,
     out: Float32Array,
   ): void {
+    checkGather('gatherRows', source, indices, start, count, width, scale);
     for (let row = 0; row < count; row++) {
       const from = indices[start + row] * width;
       const to = row * width;
@@ -45,6 +48,11 @@ export class ReferenceEngine implements Engine {
     scale: number,
     out: SparseRows,
   ): void {
+    checkGather('gatherSparseRows', source, indices, start, count, width, scale);
+    const room = count * width + 16;
+    if (out.rowStarts.length < count + 1 || out.columns.length < room || out.values.length < room) {
+      throw new RangeError(`gatherSparseRows: out needs ${count + 1} row offsets and room for ${room} columns and values (allocateSparseRows(${count}, ${width})).`);
+    }
     let total = 0;
     out.rowStarts[0] = 0;
     for (let row = 0; row < count; row++) {
@@ -419,6 +427,17 @@ function checkSparseRows(input: SparseRows, m: number, k: number): void {
       if (columns[t]! < 0 || columns[t]! >= k || (t > begin && columns[t]! <= columns[t - 1]!)) {
         throw new RangeError(`Sparse rows: columns[${t}] is ${columns[t]} in row ${r}: a row's columns must increase and lie in 0..${k - 1}.`);
       }
+    }
+  }
+}
+
+/** The checks the native gathers make: a finite scale, and every index inside the source. */
+function checkGather(method: string, source: Float32Array | Uint8Array, indices: Uint32Array, start: number, count: number, width: number, scale: number): void {
+  if (!Number.isFinite(scale)) throw new RangeError(`${method}: scale ${scale} is invalid; it must be a finite number.`);
+  const rowsInSource = width > 0 ? Math.floor(source.length / width) : 0;
+  for (let row = start; row < start + count && width > 0; row++) {
+    if (indices[row]! >= rowsInSource) {
+      throw new RangeError(`${method}: index ${indices[row]} at position ${row} is outside the source's ${rowsInSource} rows.`);
     }
   }
 }

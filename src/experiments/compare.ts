@@ -61,7 +61,7 @@ export interface ComparisonOptions {
   seeds?: readonly number[];
   /** compare.html's heading. */
   title?: string;
-  /** Called with each successful run's result (its model included) before the next starts, e.g. to save the model. */
+  /** Called with each successful run's result (its model included) before the next starts, e.g. to save the model; with several seeds, once per seed. */
   onResult?: (result: ExperimentResult) => void | Promise<void>;
 }
 
@@ -155,6 +155,17 @@ function rowOf(result: ExperimentResult): CompareRow {
   };
 }
 
+function checkSeeds(seeds: readonly number[]): void {
+  if (!Array.isArray(seeds) || seeds.length === 0) throw new Error(`runComparison(): seeds must be a non-empty array of seeds; got ${formatValue(seeds)}.`);
+  for (const seed of seeds) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new Error(`runComparison(): seed ${formatValue(seed)} is invalid: seeds are whole numbers from 0 to 4294967295.`);
+    }
+  }
+  const repeated = seeds.find((seed, index) => seeds.indexOf(seed) !== index);
+  if (repeated !== undefined) throw new Error(`runComparison(): seed ${repeated} is given twice; each seed trains the same model, so give it once.`);
+}
+
 /** One row for a configuration trained with several seeds: means, and each seed's accuracy. */
 function seedsRowOf(results: readonly ExperimentResult[], seeds: readonly number[]): CompareRow {
   const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -187,6 +198,7 @@ function uniqueNames(names: readonly string[]): string[] {
  */
 export async function runComparison(configs: readonly ExperimentConfig[], options: ComparisonOptions = {}): Promise<ComparisonResult> {
   if (!Array.isArray(configs) || configs.length === 0) throw new Error('runComparison() needs at least one configuration; got none.');
+  if (options.seeds !== undefined) checkSeeds(options.seeds);
   const onProgress = options.onProgress ?? ((event: ComparisonProgress) => process.stderr.write(event.message + '\n'));
   const planned = configs.map((config, index): { experiment: ResolvedExperiment } | { error: string } => {
     try {
@@ -275,7 +287,6 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
         epochsBefore += result.epochsRun;
         secondsBefore += result.seconds;
         engine = result.engine;
-        if (seedIndex === 0) runs.push({ name, history: trainingHistoryOf(result.history) });
         await options.onResult?.(result);
       } catch (error) {
         if (options.signal?.aborted) {
@@ -295,6 +306,8 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
     work[index] = { ...work[index]!, epochs: epochsBefore / seeds.length };
     const row = failure ?? (seeds[0] === undefined ? rowOf(results[0]!) : seedsRowOf(results, seeds as number[]));
     rows.push(row);
+    // The curves are the first seed's, and only for a model whose every seed trained.
+    if (!failure) runs.push({ name, history: trainingHistoryOf(results[0]!.history) });
     emit({ kind: failure ? 'failed' : 'done', ...position, row, etaSeconds: eta(index, 0, 0, true) });
     await writeReport();
   }

@@ -79,6 +79,7 @@ const METRIC_NAMES = ['accuracy', 'acc'];
 // When the first layer reads the batch as its nonzeros (see sparseInputLayer).
 const SPARSE_INPUT_BELOW = 0.35;
 const SPARSE_INPUT_MINIMUM_UNITS = 256;
+const SPARSE_INPUT_LARGEST_TRAINING_BATCH = 8192;
 
 const compileSchema = z.strictObject({
   optimizer: z.union(
@@ -198,7 +199,10 @@ export class Sequential implements CallbackModel {
     const loss = parseLoss(parsed.loss);
     const metrics = parsed.metrics ?? [];
     for (const metric of metrics) {
-      if (!METRIC_NAMES.includes(metric)) throw new Error(`Unknown metric "${metric}": allowed is "accuracy".`);
+      if (!METRIC_NAMES.includes(metric)) throw new Error(`Unknown metric "${metric}": allowed are "accuracy" and its Keras alias "acc".`);
+    }
+    if (metrics.length > 1) {
+      throw new Error(`metrics lists accuracy ${metrics.length} times (${metrics.map((metric) => `"${metric}"`).join(', ')}): give it once, as "accuracy" or "acc".`);
     }
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
     this.lossName = loss;
@@ -295,7 +299,8 @@ export class Sequential implements CallbackModel {
     const random = new Random(resolveSeed(parsed.seed));
     const indices = identityIndices(trainCount);
     // A batch larger than the data needs buffers only as large as the data, as in Keras.
-    const workspace = this.workspace(Math.min(batchSize, trainCount), true, this.sparseInputLayer(features));
+    const trainingBatch = Math.min(batchSize, trainCount);
+    const workspace = this.workspace(trainingBatch, true, this.sparseInputLayer(features, trainingBatch, true));
     optimizer.build(this.weights);
     const weights = this.weights;
     const steps = Math.ceil(trainCount / batchSize);
@@ -370,7 +375,7 @@ export class Sequential implements CallbackModel {
     if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
     const batchSize = Math.min(parsed.batchSize ?? 32, features.count);
-    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features));
+    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
     const indices = identityIndices(features.count);
     const width = this.layers[this.layers.length - 1]!.outputSize;
     const result = new Float32Array(features.count * width);
@@ -485,7 +490,7 @@ export class Sequential implements CallbackModel {
   private evaluateRange(features: Features, targets: Targets, indices: Uint32Array, requestedBatchSize: number): Evaluation {
     const plan = this.lossPlan();
     const batchSize = Math.min(requestedBatchSize, indices.length);
-    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features));
+    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
     workspace.stats.fill(0);
     for (let start = 0; start < indices.length; start += batchSize) {
       const rows = Math.min(batchSize, indices.length - start);
@@ -510,19 +515,22 @@ export class Sequential implements CallbackModel {
    * The index of the Dense layer that should read the batch as its nonzeros, or -1. That pays when
    * it is the first layer (after reshapes), is wide, and the samples are mostly exact zeros, as
    * MNIST's images are (81%): its forward product and weight gradient then touch only the nonzeros
-   * (measured on MNIST batches of 128 with 2 threads: 9–21% faster at 256 and 512 units, break-even
+   * (measured on MNIST batches of 128 with 2 threads: 14–21% faster at 256 and 512 units, break-even
    * at 128, slower at 50, where the dense kernels' zero skipping wins). The results are the same
    * either way. DIGITNET_SPARSE_INPUT=0 turns it off, 1 uses it whenever the layers allow.
    */
-  private sparseInputLayer(features: Features): number {
+  private sparseInputLayer(features: Features, batchSize: number, training: boolean): number {
     const setting = process.env.DIGITNET_SPARSE_INPUT;
     if (setting === '0') return -1;
+    // The engine's sparse weight gradient takes batches of up to 8,192 samples.
+    if (training && batchSize > SPARSE_INPUT_LARGEST_TRAINING_BATCH) return -1;
     let index = 0;
     while (index < this.layers.length && this.layers[index] instanceof Flatten) index++;
     const layer = this.layers[index];
     if (!(layer instanceof Dense)) return -1;
     if (setting === '1') return index;
-    return layer.units >= SPARSE_INPUT_MINIMUM_UNITS && sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;
+    if (!this.engine.sparseKernels || layer.units < SPARSE_INPUT_MINIMUM_UNITS) return -1;
+    return sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;
   }
 
   private lossPlan(): LossPlan {

@@ -563,6 +563,36 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     }
   });
 
+  test('the weight gradient of a layer with one input computes its bias gradient too', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const random = new Random(12);
+    for (const [m, n] of [[128, 300], [700, 512], [5, 7]] as const) {
+      const input = randomArray(random, m);
+      const gradOutput = randomArray(random, m * n);
+      const expectedKernel = new Float32Array(n);
+      const expectedBias = new Float32Array(n);
+      const actualKernel = new Float32Array(n).fill(7);
+      const actualBias = new Float32Array(n).fill(7);
+      reference.weightGradient(input, gradOutput, expectedKernel, expectedBias, m, 1, n);
+      engine.weightGradient(input, gradOutput, actualKernel, actualBias, m, 1, n);
+      assertClose(actualKernel, expectedKernel, n, `weightGradient k=1 m=${m} n=${n}`);
+      assert.deepEqual(actualBias, expectedBias, `bias gradient k=1 m=${m} n=${n}`);
+    }
+  });
+
+  test('gathers refuse a scale that is not finite and an index outside the source, in both engines', { skip: addonMissing }, () => {
+    const engine = loadNativeEngine();
+    const source = new Uint8Array(8).fill(3);
+    for (const candidate of [engine, reference]) {
+      for (const scale of [Number.NaN, Number.POSITIVE_INFINITY]) {
+        assert.throws(() => candidate.gatherRows(source, new Uint32Array([0]), 0, 1, 4, scale, new Float32Array(4)), /scale (NaN|Infinity) is invalid; it must be a finite number/);
+        assert.throws(() => candidate.gatherSparseRows(source, new Uint32Array([0]), 0, 1, 4, scale, allocateSparseRows(1, 4)), /scale (NaN|Infinity) is invalid/);
+      }
+      assert.throws(() => candidate.gatherSparseRows(source, new Uint32Array([2]), 0, 1, 4, 1, allocateSparseRows(1, 4)), /index 2 at position 0 is outside the source's 2 rows/);
+      assert.throws(() => candidate.gatherRows(source, new Uint32Array([5]), 0, 1, 4, 1, new Float32Array(4)), /index 5 at position 0 is outside the source's 2 rows/);
+    }
+  });
+
   test('malformed sparse rows are refused by both engines before any product', { skip: addonMissing }, () => {
     const engine = loadNativeEngine();
     const kernel = new Float32Array(4 * 3);
@@ -656,6 +686,42 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     await Promise.all(exits);
     // The main thread's engine still works after the workers' environments are gone.
     engine.denseForward(input, kernel, null, out, m, k, n, 'relu');
+  });
+
+  test('worker threads can gather sparse rows at the same time (each call keeps its own scratch)', { skip: addonMissing }, async () => {
+    loadNativeEngine();
+    // Each worker lists batches of different widths 400 times, with two threads of the pool, and
+    // counts the calls whose lists differ from its first.
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const addon = require(workerData.path);
+      addon.configure(2, 'auto');
+      const count = 256, width = 784 + workerData.id * 16;
+      const source = new Uint8Array(count * width);
+      let state = 1 + workerData.id;
+      for (let i = 0; i < source.length; i++) {
+        state = (state * 1103515245 + 12345) >>> 0;
+        if ((state >>> 16) % 5 === 0) source[i] = 1 + ((state >>> 8) & 127);
+      }
+      const indices = new Uint32Array(count).map((_, i) => (i * 37) % count);
+      const starts = new Int32Array(count + 1), columns = new Int32Array(count * width + 16), values = new Float32Array(count * width + 16);
+      addon.gatherSparseRows(source, indices, 0, count, width, 1 / 255, starts, columns, values);
+      const first = [starts.slice(), columns.slice(0, starts[count]), values.slice(0, starts[count])];
+      let wrong = 0;
+      for (let repeat = 0; repeat < 400; repeat++) {
+        addon.gatherSparseRows(source, indices, 0, count, width, 1 / 255, starts, columns, values);
+        let same = starts.every((value, i) => value === first[0][i]);
+        for (let i = 0; same && i < first[1].length; i++) same = columns[i] === first[1][i] && values[i] === first[2][i];
+        if (!same) wrong++;
+      }
+      parentPort.postMessage(wrong);`;
+    const workers = [0, 1].map((id) => new Worker(code, { eval: true, execArgv: [], workerData: { path: nativeAddonPath(), id } }));
+    const wrong = await Promise.all(workers.map((worker) => new Promise<number>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (exitCode) => reject(new Error(`a worker exited with code ${exitCode} before answering`)));
+    })));
+    assert.deepEqual(wrong, [0, 0]);
   });
 
   test('DIGITNET_THREADS must be a whole number of threads', () => {

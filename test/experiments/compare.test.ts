@@ -81,6 +81,9 @@ test('aborting keeps the finished rows and leaves out the interrupted run', asyn
 
 test('runComparison needs configurations, and repeated names are told apart', async () => {
   await assert.rejects(runComparison([]), /needs at least one configuration/);
+  await assert.rejects(runComparison(['baseline-32'], { seeds: [1, 1] }), /seed 1 is given twice/);
+  await assert.rejects(runComparison(['baseline-32'], { seeds: [] }), /seeds must be a non-empty array/);
+  await assert.rejects(runComparison(['baseline-32'], { seeds: [1.5] }), /seed 1\.5 is invalid/);
   const result = await runComparison([{ preset: 'baseline-32', epochs: 1 }, { preset: 'baseline-32', epochs: 1 }], { limit: 300, onProgress: () => {} });
   assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'baseline-32 (2)']);
   assert.equal(result.report, undefined);

@@ -143,6 +143,11 @@ test("metrics: ['acc'] names the logs acc and val_acc, as Keras does, and early 
   assert.deepEqual(history.accuracy, history.history.acc);
   assert.deepEqual(history.val_accuracy, history.history.val_acc);
   assert.deepEqual(model.metrics, ['acc']);
+  assert.throws(
+    () => model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy', 'acc'] }),
+    /^Error: metrics lists accuracy 2 times \("accuracy", "acc"\): give it once, as "accuracy" or "acc"\.$/,
+  );
+  assert.throws(() => model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['auc'] }), /Unknown metric "auc": allowed are "accuracy" and its Keras alias "acc"\./);
 });
 
 test('early stopping on a value fit() will not report is refused before the first epoch', async () => {

@@ -54,11 +54,11 @@ export async function runCompare(file: string | undefined, options: CompareOptio
   }
   print('');
   print(formatCompareTable(result.rows));
-  const runCount = result.rows.reduce((sum, row) => sum + (row.seeds?.length ?? 1), 0);
-  const seedsText = seeds ? `, ${seeds.length} seeds each` : '';
-  print(`\n${runCount} runs (${result.rows.length} models${seedsText}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const models = `${result.rows.length} model${result.rows.length === 1 ? '' : 's'}`;
+  print(seeds ? `\n${models} × ${seeds.length} seed${seeds.length === 1 ? '' : 's'} in ${seconds} s.` : `\n${models} in ${seconds} s.`);
   if (result.report) print(`Comparison written to ${result.report.htmlPath}`);
-  if (result.aborted) throw new CliError(`The comparison was stopped by Ctrl-C after ${result.rows.length} of ${configs.length} runs; their rows are kept.`, EXIT_INTERRUPTED);
+  if (result.aborted) throw new CliError(`The comparison was stopped by Ctrl-C after ${result.rows.length} of ${configs.length} models; their rows are kept.`, EXIT_INTERRUPTED);
 }
 
 export function registerCompare(program: Command): void {
