@@ -216,6 +216,12 @@ napi_value Configure(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// Shuffled rows defeat the hardware prefetchers: the gathers ask for each row a few rows ahead of
+// the one they read, and for the first few before starting.
+inline void prefetchBytes(const void* start, long bytes) {
+  for (long byte = 0; byte < bytes; byte += 64) __builtin_prefetch(static_cast<const char*>(start) + byte);
+}
+
 // A gather's scale: a finite number (an infinite or NaN one would turn zeros into NaN in the dense
 // batch but not in the sparse one).
 bool finiteScale(napi_env env, const char* method, double scale) {
@@ -270,17 +276,12 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   const size_t elementSize = type == napi_uint8_array ? 1 : 4;
   auto body = [&](long begin, long end) {
     const long rowBytes = static_cast<long>(width) * elementSize;
-    for (long row = begin; row < begin + kGatherAhead && row < end; row++) {
-      const char* first = static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes;
-      for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(first + byte);
-    }
+    for (long row = begin; row < begin + kGatherAhead && row < end; row++)
+      prefetchBytes(static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes, rowBytes);
     for (long row = begin; row < end; row++) {
       const long from = static_cast<long>(rows[row]) * width;
-      // Shuffled rows defeat the hardware prefetchers: ask for a row a few ahead explicitly.
-      if (row + kGatherAhead < end) {
-        const char* ahead = static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * width * elementSize;
-        for (long byte = 0; byte < static_cast<long>(width * elementSize); byte += 64) __builtin_prefetch(ahead + byte);
-      }
+      if (row + kGatherAhead < end)
+        prefetchBytes(static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * rowBytes, rowBytes);
       if (type == napi_uint8_array) {
         isa->convertU8(static_cast<const uint8_t*>(data) + from, out + row * width, width, scale);
       } else {
@@ -438,17 +439,12 @@ napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
     for (int value = 0; value < 256; value++) scaled[value] = static_cast<float>(static_cast<double>(value) * scale);
   // Lists rows [begin, end) into columns/values from 0, with starts[i] the offset after row begin + i.
   auto listRows = [&](int begin, int end, int* columnsOut, float* valuesOut, int* starts) {
-    for (int row = begin; row < end && row < begin + kGatherAhead; row++) {
-      const char* first = static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes;
-      for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(first + byte);
-    }
+    for (int row = begin; row < end && row < begin + kGatherAhead; row++)
+      prefetchBytes(static_cast<const char*>(data) + static_cast<long>(rows[row]) * rowBytes, rowBytes);
     int total = 0;
     for (int row = begin; row < end; row++) {
-      // Shuffled rows defeat the hardware prefetchers, as in gatherRows.
-      if (row + kGatherAhead < end) {
-        const char* ahead = static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * rowBytes;
-        for (long byte = 0; byte < rowBytes; byte += 64) __builtin_prefetch(ahead + byte);
-      }
+      if (row + kGatherAhead < end)
+        prefetchBytes(static_cast<const char*>(data) + static_cast<long>(rows[row + kGatherAhead]) * rowBytes, rowBytes);
       int* listed = columnsOut + total;
       float* listedValues = valuesOut + total;
       int found = 0;

@@ -331,6 +331,18 @@ double sampledDensity(const IsaKernels* isa, const float* x, long rows, int cols
   return static_cast<double>(nonzero) / (static_cast<double>(samples) * cols);
 }
 
+// Where a sorted list of columns [begin, end) reaches each reduction tile: bounds[tile * stride] for
+// tile = 0..tiles (absolute positions; the first is begin, the last end).
+inline void tileBounds(const int* columns, int begin, int end, int tiles, int* bounds, long stride) {
+  const int* t = columns + begin;
+  bounds[0] = begin;
+  for (int tile = 1; tile < tiles; tile++) {
+    t = std::lower_bound(t, columns + end, tile * kSparseTile);
+    bounds[tile * stride] = static_cast<int>(t - columns);
+  }
+  bounds[tiles * stride] = end;
+}
+
 // Lists shared by the threads of a column-split forward product: row r's list is at r * stride
 // (listed by sharedListTask), or anywhere (sparse rows given by the caller, stride 0); either way
 // bounds hold absolute positions in indices/values.
@@ -430,15 +442,7 @@ void sparseForwardTask(void* context, int index, int count) {
     // The reduction is cut into tiles whose block of B (kSparseTile × kSparseForwardColumns floats)
     // stays in L1 while every row's nonzeros in it pass; bounds[t * rows + r] is where row r's list
     // reaches tile t.
-    for (int r = 0; r < rows; r++) {
-      int t = starts[r];
-      bounds[r] = t;
-      for (int tile = 1; tile < tiles; tile++) {
-        while (t < starts[r + 1] && indices[t] < tile * kSparseTile) t++;
-        bounds[tile * rows + r] = t;
-      }
-      bounds[tiles * rows + r] = starts[r + 1];
-    }
+    for (int r = 0; r < rows; r++) tileBounds(indices, starts[r], starts[r + 1], tiles, bounds + r, rows);
     if (oneBlock) blocks = alignedBlocks(P, P.k, c0, c1, kSparseForwardColumns, seen);
     for (int j0 = c0; j0 < c1; j0 += kSparseForwardColumns) {
       const int width = std::min(kSparseForwardColumns, c1 - j0);
@@ -467,14 +471,7 @@ void sharedListTask(void* context, int index, int count) {
   for (int r = m0; r < m1; r++) {
     const long begin = r * L.stride;
     const int found = job.isa->listNonzero(P.a + static_cast<long>(r) * P.aRow, P.k, L.indices + begin, L.values + begin, seen);
-    long t = begin;
-    const long end = begin + found;
-    L.bounds[r] = static_cast<int>(t);
-    for (int tile = 1; tile < L.tiles; tile++) {
-      while (t < end && L.indices[t] < tile * kSparseTile) t++;
-      L.bounds[static_cast<long>(tile) * P.m + r] = static_cast<int>(t);
-    }
-    L.bounds[static_cast<long>(L.tiles) * P.m + r] = static_cast<int>(end);
+    tileBounds(L.indices, static_cast<int>(begin), static_cast<int>(begin + found), L.tiles, L.bounds + r, P.m);
   }
 }
 
@@ -719,16 +716,8 @@ void sparseRowsBounds(const SparseRows& A, int k, int m, int m0, int m1, const S
   if (!used) abort();
   memset(used, 0, static_cast<size_t>(L.seenWords) * 16);
   for (int r = m0; r < m1; r++) {
-    const int* first = A.columns + A.rowStarts[r];
-    const int* last = A.columns + A.rowStarts[r + 1];
-    const int* t = first;
-    L.bounds[r] = A.rowStarts[r];
-    for (int tile = 1; tile < L.tiles; tile++) {
-      t = std::lower_bound(t, last, tile * kSparseTile);
-      L.bounds[static_cast<long>(tile) * m + r] = static_cast<int>(t - A.columns);
-    }
-    L.bounds[static_cast<long>(L.tiles) * m + r] = A.rowStarts[r + 1];
-    for (t = first; t < last; t++) used[*t] = 1;
+    tileBounds(A.columns, A.rowStarts[r], A.rowStarts[r + 1], L.tiles, L.bounds + r, m);
+    for (int t = A.rowStarts[r]; t < A.rowStarts[r + 1]; t++) used[A.columns[t]] = 1;
   }
   for (int word = 0; word < L.seenWords; word++) {
     unsigned bits = 0;
