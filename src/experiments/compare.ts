@@ -302,8 +302,6 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
     }
     secondsDone += secondsBefore;
     workDone += runWork[index]!.perEpoch * epochsBefore;
-    // The ETA of later configurations needs this one's real epoch count, not the guess.
-    work[index] = { ...work[index]!, epochs: epochsBefore / seeds.length };
     const row = failure ?? (seeds[0] === undefined ? rowOf(results[0]!) : seedsRowOf(results, seeds as number[]));
     rows.push(row);
     // The curves are the first seed's, and only for a model whose every seed trained.
