@@ -31,5 +31,6 @@ export interface Callback {
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void;
   onBatchEnd?(batch: number, logs: Logs): void;
 }

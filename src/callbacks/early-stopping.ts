@@ -8,13 +8,21 @@ export interface EarlyStoppingOptions {
   patience?: number;
   mode?: 'auto' | 'min' | 'max';
   restoreBestWeights?: boolean;
+  /** A value to beat: until the monitored value does, patience keeps running out. */
+  baseline?: number;
+  /** Epochs (from 0) to let pass before watching: a warm-up. */
+  startFromEpoch?: number;
   verbose?: 0 | 1;
 }
 
+const nonNegativeInteger = z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer');
+
 const earlyStoppingSchema = z.strictObject({
   monitor: z.string().optional(),
-  minDelta: z.number('must be a non-negative number').min(0, 'must be a non-negative number').optional(),
-  patience: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
+  minDelta: z.number('must be a finite number').finite('must be a finite number').optional(),
+  patience: nonNegativeInteger.optional(),
+  baseline: z.number('must be a finite number').finite('must be a finite number').optional(),
+  startFromEpoch: nonNegativeInteger.optional(),
   mode: z.enum(['auto', 'min', 'max']).optional(),
   restoreBestWeights: z.boolean().optional(),
   verbose: z.union([z.literal(0), z.literal(1)], 'must be 0 or 1').optional(),
@@ -23,13 +31,16 @@ const earlyStoppingSchema = z.strictObject({
 /**
  * Stops training when the monitored value stops improving, as Keras's EarlyStopping: after
  * `patience` epochs without an improvement of more than `minDelta`, and, with
- * `restoreBestWeights`, puts back the weights of the best epoch when training ends.
+ * `restoreBestWeights`, puts back the weights of the best epoch when training ends. With a
+ * `baseline`, improvements that do not beat it leave the patience running out.
  */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
   readonly minDelta: number;
   readonly patience: number;
   readonly restoreBestWeights: boolean;
+  readonly baseline: number | undefined;
+  readonly startFromEpoch: number;
   readonly direction: 'min' | 'max';
   private readonly verbose: 0 | 1;
   private model: CallbackModel | undefined;
@@ -47,9 +58,12 @@ export class EarlyStopping implements Callback {
   constructor(options: EarlyStoppingOptions = {}) {
     const parsed = parseOptions(earlyStoppingSchema, options, 'earlyStopping()');
     this.monitor = parsed.monitor ?? 'val_loss';
-    this.minDelta = parsed.minDelta ?? 0;
+    // As Keras: the size of the change counts, whichever sign it was given with.
+    this.minDelta = Math.abs(parsed.minDelta ?? 0);
     this.patience = parsed.patience ?? 0;
     this.restoreBestWeights = parsed.restoreBestWeights ?? false;
+    this.baseline = parsed.baseline;
+    this.startFromEpoch = parsed.startFromEpoch ?? 0;
     this.verbose = parsed.verbose ?? 0;
     const mode = parsed.mode ?? 'auto';
     this.direction = mode !== 'auto' ? mode : /acc/.test(this.monitor) ? 'max' : 'min';
@@ -77,6 +91,7 @@ export class EarlyStopping implements Callback {
   onEpochEnd(epoch: number, logs: Logs): void {
     const current = logs[this.monitor];
     if (current === undefined) throw new Error(this.unreportedMessage(Object.keys(logs)));
+    if (epoch < this.startFromEpoch) return;
     const model = this.requireModel();
     // As Keras 3: until something improves, the first epoch's weights count as the best.
     if (this.restoreBestWeights && !this.bestWeights) {
@@ -84,11 +99,11 @@ export class EarlyStopping implements Callback {
       this.bestEpoch = epoch;
     }
     this.wait++;
-    if (this.isImprovement(current)) {
+    if (this.isImprovement(current, this.best)) {
       this.best = current;
       this.bestEpoch = epoch;
       if (this.restoreBestWeights) this.bestWeights = model.getWeights();
-      this.wait = 0;
+      if (this.baseline === undefined || this.isImprovement(current, this.baseline)) this.wait = 0;
       return;
     }
     // As Keras: never stop after the first epoch, however small the patience.
@@ -108,8 +123,8 @@ export class EarlyStopping implements Callback {
     }
   }
 
-  private isImprovement(value: number): boolean {
-    return this.direction === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta;
+  private isImprovement(value: number, reference: number): boolean {
+    return this.direction === 'min' ? value < reference - this.minDelta : value > reference + this.minDelta;
   }
 
   private unreportedMessage(available: readonly string[]): string {

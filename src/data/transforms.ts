@@ -45,8 +45,23 @@ function checkLabel(label: number, index: number, numClasses: number): void {
   }
 }
 
-/** One-hot rows: Keras `to_categorical(labels, numClasses)` as a Float32 tensor [n, numClasses]. */
-export function toCategorical(labels: Labels, numClasses = 10): Tensor {
+/**
+ * One-hot rows: Keras `to_categorical(labels, numClasses)` as a Float32 tensor [n, numClasses].
+ * Without numClasses, as Keras, there are as many classes as the largest label plus one.
+ */
+export function toCategorical(labels: Labels, numClasses?: number): Tensor {
+  if (numClasses === undefined) {
+    if (labels.length === 0) throw new RangeError('toCategorical() cannot tell the number of classes from no labels: pass numClasses.');
+    let largest = labels[0]!;
+    for (let index = 0; index < labels.length; index++) {
+      const label = labels[index]!;
+      if (!Number.isInteger(label) || label < 0) {
+        throw new RangeError(`Label ${label} at index ${index} is not a class number: labels are integers 0, 1, 2, ….`);
+      }
+      largest = Math.max(largest, label);
+    }
+    numClasses = largest + 1;
+  }
   checkNumClasses(numClasses);
   const out = new Float32Array(labels.length * numClasses);
   for (let index = 0; index < labels.length; index++) {

@@ -59,7 +59,8 @@ export class Dense extends Layer {
     this.kernel = { name: `${this.name}/kernel`, shape: [inputs, this.units], values: kernelValues, gradient: new Float32Array(kernelValues.length) };
     if (this.useBias) {
       const biasValues = new Float32Array(this.units);
-      initialize(this.biasInitializer, biasValues, inputs, this.units, random);
+      // As Keras, a vector's fans are both its length (this matters only for glorot and he biases).
+      initialize(this.biasInitializer, biasValues, this.units, this.units, random);
       this.bias = { name: `${this.name}/bias`, shape: [this.units], values: biasValues, gradient: new Float32Array(this.units) };
     }
     return [this.units];

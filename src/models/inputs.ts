@@ -52,7 +52,7 @@ function assertAllFinite(values: Float32Array, width: number, name: string): voi
  * Reads y as labels or as rows of targets, checking its length against the samples. A tensor of
  * shape [n, 1] holds labels only for a loss that takes labels; otherwise it is one target per row.
  */
-export function resolveTargets(y: TargetInput, count: number, labelsExpected: boolean, name = 'y'): Targets {
+export function resolveTargets(y: TargetInput, count: number, labelsExpected: boolean, name = 'y', samplesName = 'x'): Targets {
   let targets: Targets;
   if (y instanceof Uint8Array || y instanceof Int32Array) {
     targets = { count: y.length, labels: y, values: null, width: 1 };
@@ -76,7 +76,7 @@ export function resolveTargets(y: TargetInput, count: number, labelsExpected: bo
     throw new Error(`${name} must be labels (Uint8Array, Int32Array, number[]) or a tensor; got ${describe(y)}.`);
   }
   if (targets.count !== count) {
-    throw new Error(`x has ${count} samples but ${name} has ${targets.count}: they must have the same length.`);
+    throw new Error(`${samplesName} has ${count} samples but ${name} has ${targets.count}: they must have the same length.`);
   }
   return targets;
 }

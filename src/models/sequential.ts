@@ -24,7 +24,8 @@ import {
   type Targets,
   validationSplitIndex,
 } from './inputs.js';
-import { saveModel } from '../saving/model-file.js';
+import { deserializeLayer } from '../layers/index.js';
+import { saveModel, type SaveOptions } from '../saving/model-file.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 import { Workspace } from './workspace.js';
 
@@ -73,6 +74,8 @@ export interface CompileConfig {
 export interface ModelConfig {
   name: string;
   layers: LayerConfig[];
+  /** The shape of one sample, once the model is built (also when no layer declared it). */
+  inputShape?: number[];
 }
 
 const METRIC_NAMES = ['accuracy', 'acc'];
@@ -133,6 +136,7 @@ export class Sequential implements CallbackModel {
   private readonly workspaces = new Map<string, Workspace>();
   private readonly layerCounts = new Map<string, number>();
   private engineInstance: Engine | undefined;
+  private fitting = false;
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -140,19 +144,41 @@ export class Sequential implements CallbackModel {
     for (const layer of layers) this.add(layer);
   }
 
-  /** Appends a layer; the model is built as soon as the first layer declares its input shape. */
+  /** A model from getConfig()'s description (Keras's Sequential.from_config), with fresh weights. */
+  static fromConfig(config: ModelConfig, options: Omit<SequentialOptions, 'name'> = {}): Sequential {
+    const model = new Sequential(config.layers.map(deserializeLayer), { ...options, name: config.name });
+    if (!model.built && config.inputShape) model.build(config.inputShape);
+    return model;
+  }
+
+  /**
+   * Appends a layer; the model is built as soon as the first layer declares its input shape. A
+   * layer that cannot follow the others is refused and the model stays as it was.
+   */
   add(layer: Layer): this {
     if (layer.built) throw new Error(`Layer "${layer.name}" already belongs to a model: create a new layer.`);
-    if (!layer.name) layer.name = this.uniqueName(layer.className);
-    else if (this.layers.some((existing) => existing.name === layer.name)) {
-      throw new Error(`The model already has a layer named "${layer.name}": layer names must be unique.`);
+    if (this.layers.length > 0 && layer.declaredInputShape) {
+      throw new Error(`Layer "${layer.name || layer.className}" declares an inputShape but is not the first layer: only the first layer takes one.`);
     }
+    const givenName = layer.name;
+    const countsBefore = new Map(this.layerCounts);
+    if (!givenName) layer.name = this.uniqueName(layer.className);
+    else if (this.layers.some((existing) => existing.name === givenName)) {
+      throw new Error(`The model already has a layer named "${givenName}": layer names must be unique.`);
+    }
+    const declaredBefore = this.declaredInputShape;
     if (this.layers.length === 0) this.declaredInputShape = layer.declaredInputShape;
-    else if (layer.declaredInputShape) {
-      throw new Error(`Layer "${layer.name}" declares an inputShape but is not the first layer: only the first layer takes one.`);
-    }
     this.layers.push(layer);
-    if (this.declaredInputShape) this.buildLayers(this.declaredInputShape);
+    try {
+      if (this.declaredInputShape) this.buildLayers(this.declaredInputShape);
+    } catch (error) {
+      this.layers.pop();
+      this.declaredInputShape = declaredBefore;
+      layer.name = givenName;
+      this.layerCounts.clear();
+      for (const [base, count] of countsBefore) this.layerCounts.set(base, count);
+      throw error;
+    }
     this.workspaces.clear();
     return this;
   }
@@ -194,6 +220,7 @@ export class Sequential implements CallbackModel {
     this.buildLayers(inputShape);
   }
 
+  /** Sets the optimizer, loss and metrics; settings that do not fit the model leave it as it was. */
   compile(options: CompileOptions): void {
     const parsed = parseOptions(compileSchema, options, 'compile()');
     const loss = parseLoss(parsed.loss);
@@ -204,12 +231,13 @@ export class Sequential implements CallbackModel {
     if (metrics.length > 1) {
       throw new Error(`metrics lists accuracy ${metrics.length} times (${metrics.map((metric) => `"${metric}"`).join(', ')}): give it once, as "accuracy" or "acc".`);
     }
-    this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
-    this.lossName = loss;
     // Keras names the logs after the string given: 'acc' gives acc and val_acc (notebook 003 reads
     // history['acc']), 'accuracy' gives accuracy and val_accuracy. One accuracy is computed either way.
-    this.metricNames = metrics.length > 0 ? [metrics[0]!] : [];
-    if (this.built) this.lossPlan();
+    const metricNames = metrics.length > 0 ? [metrics[0]!] : [];
+    if (this.built) this.lossPlanFor(loss, metricNames);
+    this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
+    this.lossName = loss;
+    this.metricNames = metricNames;
   }
 
   countParams(): number {
@@ -252,13 +280,15 @@ export class Sequential implements CallbackModel {
     weights.forEach((weight, index) => weight.values.set(values[index]!));
   }
 
-  /** Saves weights and configs to one safetensors file (see saving/model-file.ts). */
-  save(path: string): void {
-    saveModel(this.requireBuilt(), path);
+  /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
+  save(path: string, options: SaveOptions = {}): void {
+    saveModel(this.requireBuilt(), path, options);
   }
 
   getConfig(): ModelConfig {
-    return { name: this.name, layers: this.layers.map((layer) => layer.serialize()) };
+    const config: ModelConfig = { name: this.name, layers: this.layers.map((layer) => layer.serialize()) };
+    if (this.built) config.inputShape = [...this.inputShape];
+    return config;
   }
 
   getCompileConfig(): CompileConfig | undefined {
@@ -271,6 +301,17 @@ export class Sequential implements CallbackModel {
   }
 
   async fit(x: Tensor, y: TargetInput, options: FitOptions = {}): Promise<History> {
+    // Both calls would share the model's buffers and running sums.
+    if (this.fitting) throw new Error(`fit() is already running on model "${this.name}": await it before calling fit() again.`);
+    this.fitting = true;
+    try {
+      return await this.fitOnce(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private async fitOnce(x: Tensor, y: TargetInput, options: FitOptions): Promise<History> {
     const parsed = parseOptions(fitSchema, options, 'fit()');
     const { optimizer } = this.requireCompiled();
     const epochs = parsed.epochs ?? 1;
@@ -288,7 +329,10 @@ export class Sequential implements CallbackModel {
       const [validationX, validationY] = parsed.validationData;
       const validationFeatures = resolveFeatures(validationX, 'validationData x');
       this.checkFeatures(validationFeatures, 'validationData x');
-      const validationTargets = this.checkTargets(resolveTargets(validationY, validationFeatures.count, this.expectsLabels(), 'validationData y'), 'validationData y');
+      const validationTargets = this.checkTargets(
+        resolveTargets(validationY, validationFeatures.count, this.expectsLabels(), 'validationData y', 'validationData x'),
+        'validationData y',
+      );
       validation = { features: validationFeatures, targets: validationTargets, indices: identityIndices(validationFeatures.count) };
     } else if (parsed.validationSplit) {
       const splitAt = validationSplitIndex(features.count, parsed.validationSplit);
@@ -315,8 +359,10 @@ export class Sequential implements CallbackModel {
       callback.setModel?.(this);
       callback.setParams?.(params);
     }
+    const batchBeginCallbacks = callbacks.filter((callback) => callback.onBatchBegin);
     const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd);
     const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
+    const batchBeginLogs: Logs = {};
 
     this.stopTraining = false;
     let lastLogs: Logs = {};
@@ -330,6 +376,7 @@ export class Sequential implements CallbackModel {
       let seen = 0;
       for (let batch = 0, start = 0; start < trainCount; batch++, start += batchSize) {
         const rows = Math.min(batchSize, trainCount - start);
+        for (const callback of batchBeginCallbacks) callback.onBatchBegin!(batch, batchBeginLogs);
         this.trainStep(workspace, plan, features, targets, indices, start, rows, random, optimizer, weights);
         seen += rows;
         if (batchCallbacks.length > 0) {
@@ -363,6 +410,7 @@ export class Sequential implements CallbackModel {
     const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
     this.requireCompiled();
     const features = resolveFeatures(x);
+    if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
     const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
     return this.evaluateRange(features, targets, identityIndices(features.count), parsed.batchSize ?? 32);
@@ -534,9 +582,12 @@ export class Sequential implements CallbackModel {
   }
 
   private lossPlan(): LossPlan {
-    const loss = this.lossName!;
+    return this.lossPlanFor(this.lossName!, this.metricNames);
+  }
+
+  private lossPlanFor(loss: LossName, metricNames: readonly string[]): LossPlan {
     const last = this.requireBuilt().layers[this.layers.length - 1]!;
-    if (this.metricNames.length > 0 && last.outputSize < 2) {
+    if (metricNames.length > 0 && last.outputSize < 2) {
       throw new Error(`The accuracy metric compares the most probable of several classes, but the model has ${last.outputSize} output: give the last layer one unit per class, or compile without metrics.`);
     }
     if (isCrossentropy(loss)) {
@@ -592,6 +643,9 @@ export class Sequential implements CallbackModel {
   }
 
   private requireBuilt(): this {
+    if (this.layers.length === 0) {
+      throw new Error(`Model "${this.name}" has no layers: add them first (sequential([dense({ units: 10, activation: 'softmax' })]) or model.add(...)).`);
+    }
     if (!this.built) {
       throw new Error(`Model "${this.name}" is not built yet: give the first layer an inputShape (e.g. dense({ units: 10, inputShape: [784] })) or call fit first.`);
     }

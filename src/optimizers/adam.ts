@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AdamSettings, Engine } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, parseLearningRate, type OptimizerSlot } from './optimizer.js';
 
 export type AdamOptions = Partial<AdamSettings>;
 
@@ -35,9 +35,20 @@ export class Adam extends Optimizer {
     return this.settings.learningRate;
   }
 
+  set learningRate(value: number) {
+    this.settings.learningRate = parseLearningRate(value, 'adam()');
+  }
+
   protected createState(weights: readonly Weight[]): void {
     this.firstMoments = weights.map((weight) => new Float32Array(weight.values.length));
     this.secondMoments = weights.map((weight) => new Float32Array(weight.values.length));
+  }
+
+  protected slots(): OptimizerSlot[] {
+    return [
+      { name: 'momentum', buffers: this.firstMoments },
+      { name: 'velocity', buffers: this.secondMoments },
+    ];
   }
 
   protected update(engine: Engine, weight: Weight, index: number): void {

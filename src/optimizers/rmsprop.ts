@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Engine, RmspropSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, parseLearningRate, type OptimizerSlot } from './optimizer.js';
 
 export type RmspropOptions = Partial<RmspropSettings>;
 
@@ -35,10 +35,21 @@ export class RMSprop extends Optimizer {
     return this.settings.learningRate;
   }
 
+  set learningRate(value: number) {
+    this.settings.learningRate = parseLearningRate(value, 'rmsprop()');
+  }
+
   protected createState(weights: readonly Weight[]): void {
     this.meanSquares = weights.map((weight) => new Float32Array(weight.values.length));
     // Without momentum the buffer is never read; an empty one avoids doubling the memory.
     this.momentumBuffers = weights.map((weight) => new Float32Array(this.settings.momentum > 0 ? weight.values.length : 0));
+  }
+
+  protected slots(): OptimizerSlot[] {
+    return [
+      { name: 'velocity', buffers: this.meanSquares },
+      { name: 'momentum', buffers: this.momentumBuffers },
+    ];
   }
 
   protected update(engine: Engine, weight: Weight, index: number): void {

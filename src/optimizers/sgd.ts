@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Engine, SgdSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
-import { Optimizer } from './optimizer.js';
+import { Optimizer, parseLearningRate, type OptimizerSlot } from './optimizer.js';
 
 export type SgdOptions = Partial<SgdSettings>;
 
@@ -28,8 +28,16 @@ export class SGD extends Optimizer {
     return this.settings.learningRate;
   }
 
+  set learningRate(value: number) {
+    this.settings.learningRate = parseLearningRate(value, 'sgd()');
+  }
+
   protected createState(weights: readonly Weight[]): void {
     this.velocities = weights.map((weight) => new Float32Array(this.settings.momentum > 0 ? weight.values.length : 0));
+  }
+
+  protected slots(): OptimizerSlot[] {
+    return [{ name: 'momentum', buffers: this.velocities }];
   }
 
   protected update(engine: Engine, weight: Weight, index: number): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deserializeLayer, LAYER_CLASS_NAMES } from '../layers/index.js';
+import { LAYER_CLASS_NAMES } from '../layers/index.js';
 import { Sequential, type CompileConfig } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
@@ -23,20 +23,38 @@ const compileConfigSchema = z.strictObject({
   metrics: z.array(z.string()),
 });
 
+// The optimizer's state: tensors "optimizer/<weight>/<slot>" and its update count in __metadata__.
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+const optimizerStateSchema = z.strictObject({ iterations: z.number().int().min(0) });
+
+export interface SaveOptions {
+  /**
+   * Whether to keep the optimizer's state (Adam's moments, momentum, the update count), so that
+   * training the loaded model continues exactly where this one stopped. Default true, as Keras.
+   */
+  includeOptimizer?: boolean;
+}
+
 /**
- * Saves the model as one safetensors file: its weights under Keras's names ("dense/kernel"), and
- * the model and compile configs as JSON in the header's __metadata__. The file appears complete
- * or not at all.
+ * Saves the model as one safetensors file: its weights under Keras's names ("dense/kernel"), the
+ * optimizer's state once it has trained ("optimizer/dense/kernel/momentum"), and the model and
+ * compile configs as JSON in the header's __metadata__. The file appears complete or not at all.
  */
-export function saveModel(model: Sequential, path: string): void {
+export function saveModel(model: Sequential, path: string, options: SaveOptions = {}): void {
   const tensors = model.weights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
   const metadata: Record<string, string> = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
-    model: JSON.stringify({ className: 'Sequential', config: { ...model.getConfig(), inputShape: [...model.inputShape] } }),
+    model: JSON.stringify({ className: 'Sequential', config: model.getConfig() }),
   };
   const compileConfig = model.getCompileConfig();
   if (compileConfig) metadata.compile = JSON.stringify(compileConfig);
+  const optimizer = model.optimizer;
+  if ((options.includeOptimizer ?? true) && compileConfig && optimizer?.isBuiltFor(model.weights)) {
+    for (const buffer of optimizer.stateBuffers()) tensors.push({ ...buffer, name: OPTIMIZER_PREFIX + buffer.name });
+    metadata.optimizerState = JSON.stringify({ iterations: optimizer.iterations });
+  }
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
@@ -49,28 +67,27 @@ export function loadModel(path: string): Sequential {
   if (metadata.format !== FORMAT) fail(`its __metadata__.format is ${JSON.stringify(metadata.format)}, expected "${FORMAT}"`);
   if (metadata.formatVersion !== FORMAT_VERSION) fail(`it has format version ${JSON.stringify(metadata.formatVersion)}; this digitnet reads version ${FORMAT_VERSION}`);
   const modelConfig = parseJson(metadata.model, modelConfigSchema, 'the model config', fail);
-  const model = new Sequential([], { name: modelConfig.config.name });
+  let model: Sequential;
   try {
-    for (const layerConfig of modelConfig.config.layers) model.add(deserializeLayer(layerConfig));
-    if (!model.built) model.build(modelConfig.config.inputShape);
+    model = Sequential.fromConfig(modelConfig.config);
   } catch (error) {
     fail(`its model config is invalid (${(error as Error).message})`);
   }
   const byName = new Map(tensors.map((tensor) => [tensor.name, tensor]));
-  for (const weight of model.weights) {
-    const stored = byName.get(weight.name);
-    if (!stored) fail(`it has no tensor "${weight.name}"`);
-    if (stored!.shape.length !== weight.shape.length || stored!.shape.some((dimension, index) => dimension !== weight.shape[index])) {
-      fail(`tensor "${weight.name}" has shape [${stored!.shape.join(', ')}] where the model needs [${weight.shape.join(', ')}]`);
+  const take = (name: string, shape: readonly number[]): Float32Array => {
+    const stored = byName.get(name);
+    if (!stored) fail(`it has no tensor "${name}"`);
+    if (stored!.shape.length !== shape.length || stored!.shape.some((dimension, index) => dimension !== shape[index])) {
+      fail(`tensor "${name}" has shape [${stored!.shape.join(', ')}] where the model needs [${shape.join(', ')}]`);
     }
-    weight.values.set(stored!.values);
-    byName.delete(weight.name);
-  }
-  if (byName.size > 0) fail(`it has tensors the model does not use: ${[...byName.keys()].join(', ')}`);
+    byName.delete(name);
+    return stored!.values;
+  };
+  for (const weight of model!.weights) weight.values.set(take(weight.name, weight.shape));
   if (metadata.compile !== undefined) {
     const compileConfig: CompileConfig = parseJson(metadata.compile, compileConfigSchema, 'the compile config', fail);
     try {
-      model.compile({
+      model!.compile({
         optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
         loss: compileConfig.loss,
         metrics: compileConfig.metrics,
@@ -78,8 +95,16 @@ export function loadModel(path: string): Sequential {
     } catch (error) {
       fail(`its compile config is invalid (${(error as Error).message})`);
     }
+    if (metadata.optimizerState !== undefined) {
+      const state = parseJson(metadata.optimizerState, optimizerStateSchema, 'the optimizer state', fail);
+      const optimizer = model!.optimizer!;
+      optimizer.build(model!.weights);
+      for (const buffer of optimizer.stateBuffers()) buffer.values.set(take(OPTIMIZER_PREFIX + buffer.name, buffer.shape));
+      optimizer.iterations = state.iterations;
+    }
   }
-  return model;
+  if (byName.size > 0) fail(`it has tensors the model does not use: ${[...byName.keys()].join(', ')}`);
+  return model!;
 }
 
 function parseJson<Schema extends z.ZodType>(text: string | undefined, schema: Schema, what: string, fail: (problem: string) => never): z.output<Schema> {

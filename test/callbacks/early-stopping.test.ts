@@ -58,3 +58,19 @@ test('minDelta, mode and the monitored value follow Keras', () => {
   assert.equal(run({ patience: 0 }, [1.0, 2.0, 3.0]).epochsRun, 2);
   assert.throws(() => run({ monitor: 'val_auc' }, [1]), /monitors "val_auc", which training does not report; available are val_loss, val_accuracy/);
 });
+
+test('baseline, startFromEpoch and a negative minDelta follow Keras 3', () => {
+  // Improvements that do not beat the baseline leave the patience running out, so the first epoch
+  // without one stops training.
+  const losses = [1.0, 0.9, 0.8, 0.85, 0.84, 0.83];
+  assert.equal(run({ patience: 2, baseline: 0.5 }, losses).callback.stoppedEpoch, 3);
+  assert.equal(run({ patience: 2 }, losses).callback.stoppedEpoch, 4);
+  // Epochs before startFromEpoch are not watched: the better first two do not count.
+  const warm = run({ patience: 1, startFromEpoch: 2, restoreBestWeights: true }, [0.1, 0.2, 1.0, 0.9, 0.95, 0.99]);
+  assert.equal(warm.callback.stoppedEpoch, 4);
+  assert.equal(warm.callback.bestEpoch, 3);
+  assert.equal(warm.model.epoch, 3);
+  // Keras takes minDelta's size whatever its sign.
+  assert.equal(run({ patience: 1, minDelta: -0.1 }, [1.0, 0.95, 0.92, 0.5]).callback.minDelta, 0.1);
+  assert.throws(() => earlyStopping({ startFromEpoch: -1 }), /startFromEpoch must be a non-negative integer/);
+});

@@ -34,8 +34,12 @@ test('toCategorical one-hot rows and bad labels', () => {
   const onehot = toCategorical(Uint8Array.from([1, 0, 3]), 4);
   assert.deepEqual(onehot.shape, [3, 4]);
   assert.deepEqual(Array.from(onehot.data), [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+  // Without numClasses, as Keras: the largest label plus one.
   assert.equal(toCategorical([9]).shape[1], 10);
-  assert.throws(() => toCategorical([1, 2, 10]), { message: 'Label 10 at index 2 is outside 0..9.' });
+  assert.deepEqual(toCategorical([0, 2, 1]).shape, [3, 3]);
+  assert.throws(() => toCategorical([1, 2, 10], 10), { message: 'Label 10 at index 2 is outside 0..9.' });
+  assert.throws(() => toCategorical([1, -2]), { message: 'Label -2 at index 1 is not a class number: labels are integers 0, 1, 2, ….' });
+  assert.throws(() => toCategorical([]), { message: 'toCategorical() cannot tell the number of classes from no labels: pass numClasses.' });
   assert.throws(() => toCategorical([0, -1], 3), { message: 'Label -1 at index 1 is outside 0..2.' });
   assert.throws(() => toCategorical([0], 0), { message: 'numClasses must be a positive integer, not 0.' });
 });

@@ -84,3 +84,38 @@ test('fit before compile, and a validation split that leaves nothing', async () 
   await assert.rejects(model.fit(tensor(images, [4, 784]), labels), /is not compiled: call compile/);
   await assert.rejects(compiled().fit(tensor(images, [4, 784]), labels, { validationSplit: 0.9, verbose: 0 }), /A validation split of 0.9 of 4 samples leaves no training or no validation samples/);
 });
+
+test('a refused compile() or add() leaves the model as it was', () => {
+  const model = sequential([dense({ units: 10, activation: 'relu', inputShape: [4] })]);
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  assert.throws(() => model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] }), /needs class probabilities/);
+  assert.equal(model.loss, 'meanSquaredError');
+  assert.equal(model.optimizer!.name, 'sgd');
+  assert.deepEqual(model.metrics, []);
+
+  const stack = sequential([dropout({ rate: 0.1, inputShape: [28, 28] })]);
+  assert.throws(() => stack.add(dense({ units: 4 })), /needs a flat input but receives shape \[28, 28\]: put flatten\(\) before it/);
+  assert.deepEqual(stack.layers.map((layer) => layer.name), ['dropout']);
+  stack.add(flatten()).add(dense({ units: 4 }));
+  assert.deepEqual(stack.outputShape, [4]);
+  assert.deepEqual(stack.layers.map((layer) => layer.name), ['dropout', 'flatten', 'dense']);
+});
+
+test('a second fit() while one runs is refused; the first is unaffected', async () => {
+  const model = compiled();
+  const first = model.fit(tensor(images, [4, 784]), labels, { epochs: 2, verbose: 0 });
+  await assert.rejects(model.fit(tensor(images, [4, 784]), labels, { verbose: 0 }), /fit\(\) is already running on model "sequential": await it before calling fit\(\) again\./);
+  assert.equal((await first).epoch.length, 2);
+  await model.fit(tensor(images, [4, 784]), labels, { verbose: 0 });
+});
+
+test('validationData of different lengths names validationData x, and a model without layers says so', async () => {
+  const model = compiled();
+  await assert.rejects(
+    model.fit(tensor(images, [4, 784]), labels, { validationData: [tensor(images, [4, 784]), Uint8Array.of(0, 1)], verbose: 0 }),
+    { message: 'validationData x has 4 samples but validationData y has 2: they must have the same length.' },
+  );
+  const empty = sequential();
+  empty.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  await assert.rejects(empty.fit(tensor(images, [4, 784]), labels), /Model "sequential" has no layers: add them first/);
+});

@@ -11,7 +11,7 @@ import {
   takeFirst,
   tensor,
   toCategorical,
-  type Sequential,
+  Sequential,
 } from '../../src/index.js';
 
 const mnist = loadMnist();
@@ -115,6 +115,38 @@ test('a callback can stop training after any batch', async () => {
   });
   assert.equal(batches, 5);
   assert.equal(history.epoch.length, 1);
+});
+
+test('onBatchBegin runs before each batch, in order', async () => {
+  const calls: string[] = [];
+  await smallModel().fit(xTrain, train.labels, {
+    epochs: 1,
+    batchSize: 800,
+    verbose: 0,
+    callbacks: [{ onBatchBegin: (batch) => calls.push(`begin ${batch}`), onBatchEnd: (batch) => calls.push(`end ${batch}`) }],
+  });
+  assert.deepEqual(calls, ['begin 0', 'end 0', 'begin 1', 'end 1', 'begin 2', 'end 2']);
+});
+
+test('Sequential.fromConfig rebuilds the layers; evaluate builds a model without an inputShape', async () => {
+  const model = smallModel();
+  const copy = Sequential.fromConfig(model.getConfig(), { seed: 1 });
+  assert.deepEqual(copy.getConfig(), model.getConfig());
+  assert.deepEqual(copy.getWeights(), model.getWeights());
+
+  const unbuilt = sequential([dense({ units: 10, activation: 'softmax' })], { seed: 3 });
+  unbuilt.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const result = unbuilt.evaluate(xTest, test_.labels);
+  assert.deepEqual(unbuilt.inputShape, [784]);
+  assert.ok(result.accuracy >= 0 && result.accuracy <= 1 && Number.isFinite(result.loss));
+});
+
+test("bias initializers take the bias's own length as both fans, as Keras", () => {
+  const model = sequential([dense({ units: 6, inputShape: [10000], biasInitializer: 'heUniform' })], { seed: 4 });
+  const bias = model.getWeights()[1]!;
+  const limit = Math.sqrt(6 / 6);
+  assert.ok(bias.every((value) => Math.abs(value) <= limit));
+  assert.ok(bias.some((value) => Math.abs(value) > Math.sqrt(6 / 10000) * 4), `${bias.join(', ')}`);
 });
 
 test('verbose 2 prints one Keras line per epoch', async () => {

@@ -54,3 +54,15 @@ test('bad optimizer settings are refused with one sentence', () => {
   assert.throws(() => sgd({ momentum: 1 }), /momentum must be in \[0, 1\); got 1/);
   assert.throws(() => createOptimizer('adagrad'), /Unknown optimizer "adagrad": allowed are adam, rmsprop, sgd\./);
 });
+
+test('the learning rate can be changed between updates, as optimizer.learning_rate in Keras', () => {
+  const optimizer = sgd({ learningRate: 0.1 });
+  const halved = sgd({ learningRate: 0.05 });
+  optimizer.learningRate = 0.05;
+  assert.equal(optimizer.learningRate, 0.05);
+  assert.deepEqual(twoSteps(optimizer), twoSteps(halved));
+  assert.throws(() => {
+    optimizer.learningRate = 0;
+  }, { message: 'sgd(): learningRate must be a positive number; got 0.' });
+  assert.equal(optimizer.learningRate, 0.05);
+});

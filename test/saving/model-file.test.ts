@@ -109,3 +109,38 @@ test('loading refuses a file whose model config is not ours or names an unknown 
   writeFileSync(evil, encodeSafetensors([], { format: 'digitnet.sequential', formatVersion: '1', model: config }));
   assert.throws(() => loadModel(evil), /model config is invalid at config\.layers\.0\.className/);
 });
+
+test("the optimizer's state is saved, so training the loaded model continues exactly where it stopped", async () => {
+  const x = randomInput(40);
+  const y = Int32Array.from({ length: 40 }, (_, i) => i % 3);
+  const model = trainedModel();
+  await model.fit(x, y, { epochs: 2, verbose: 0, seed: 1 });
+  const path = join(folder, 'resumable.safetensors');
+  model.save(path);
+  const names = decodeSafetensors(readFileSync(path), path).tensors.map((tensor) => tensor.name);
+  assert.ok(names.includes('optimizer/dense/kernel/momentum') && names.includes('optimizer/out/bias/velocity'), names.join(', '));
+  const loaded = loadModel(path);
+  assert.equal(loaded.optimizer!.iterations, model.optimizer!.iterations);
+  await model.fit(x, y, { epochs: 1, verbose: 0, seed: 2 });
+  await loaded.fit(x, y, { epochs: 1, verbose: 0, seed: 2 });
+  assert.deepEqual(loaded.getWeights(), model.getWeights());
+
+  // includeOptimizer: false keeps the weights only; training the loaded model starts Adam afresh.
+  const weightsOnly = join(folder, 'weights-only.safetensors');
+  model.save(weightsOnly, { includeOptimizer: false });
+  assert.ok(!decodeSafetensors(readFileSync(weightsOnly), weightsOnly).tensors.some((tensor) => tensor.name.startsWith('optimizer/')));
+  assert.equal(loadModel(weightsOnly).optimizer!.iterations, 0);
+});
+
+test("a file whose optimizer state does not match the model is refused", async () => {
+  const model = trainedModel();
+  const x = randomInput(12);
+  await model.fit(x, Int32Array.from({ length: 12 }, (_, i) => i % 3), { epochs: 1, verbose: 0, seed: 1 });
+  const path = join(folder, 'state.safetensors');
+  model.save(path);
+  const { tensors, metadata } = decodeSafetensors(readFileSync(path), path);
+  const withoutMomentum = tensors.filter((tensor) => tensor.name !== 'optimizer/dense/kernel/momentum');
+  const broken = join(folder, 'broken-state.safetensors');
+  writeFileSync(broken, encodeSafetensors(withoutMomentum, metadata));
+  assert.throws(() => loadModel(broken), { message: `${broken} is not a digitnet model: it has no tensor "optimizer/dense/kernel/momentum".` });
+});
