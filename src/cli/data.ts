@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { readDigitCsv } from '../data/csv.js';
 import { loadImageFolder, loadMnist } from '../data/mnist.js';
 import { tensor, type ImageSet, type Tensor } from '../data/tensor.js';
+import { UsageError } from './errors.js';
 
 export type DataSource =
   | { readonly kind: 'mnist' }
@@ -20,7 +21,7 @@ export const DATA_HELP = 'mnist (the default), a folder of MNIST-style IDX files
 /** Reads a `--data` value without touching the file system. */
 export function parseDataSource(value: string | undefined): DataSource {
   if (value === undefined || value.trim().toLowerCase() === 'mnist') return { kind: 'mnist' };
-  if (value.trim() === '') throw new Error(`--data "" is invalid: give ${DATA_HELP}.`);
+  if (value.trim() === '') throw new UsageError(`--data "" is invalid: give ${DATA_HELP}.`);
   if (/\.csv(\.gz)?$/i.test(value)) return { kind: 'csv', path: value };
   return { kind: 'folder', path: value };
 }

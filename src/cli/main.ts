@@ -80,9 +80,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
 /** The entry point bin/digitnet.js calls. */
 export async function run(): Promise<void> {
   // `digitnet explore | head` closes the pipe early: that is the reader's choice, not an error.
+  // The command goes on without its standard output: `train ... --save m | head` still trains
+  // and saves.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
   });
   process.exitCode = await main(process.argv);
 }

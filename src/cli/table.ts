@@ -16,6 +16,11 @@ export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** "1 epoch", "3 epochs", "1,000 images". */
+export function plural(count: number, word: string): string {
+  return `${formatCount(count)} ${word}${count === 1 ? '' : 's'}`;
+}
+
 export function formatPercent(fraction: number, digits = 2): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }

@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Creates a folder and its missing parents one by one. Node's recursive mkdir loops forever where
+ * a parent refuses new entries with ENOENT (under /proc or /sys); one level at a time fails at once.
+ */
+export function makeFolders(path: string): void {
+  const missing: string[] = [];
+  for (let current = resolve(path); !existsSync(current); current = dirname(current)) {
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const folder of missing.reverse()) mkdirSync(folder);
+}
 
 /**
  * Writes through a temporary file in the same folder (so the same file system) and renames it
@@ -10,7 +23,7 @@ import { basename, dirname, join } from 'node:path';
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`Cannot write ${path}: it is a folder; give a file name.`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
   } catch (error) {
     throw new Error(`Cannot write ${path}: its folder ${dirname(path)} cannot be created (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }

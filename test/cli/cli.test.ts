@@ -72,7 +72,8 @@ test('train on 2,000 images saves the model and writes the run as JSON', () => {
 
   const result = JSON.parse(readFileSync(json, 'utf8'));
   assert.equal(result.config.preset, 'mlp-256-dropout-128');
-  assert.deepEqual(result.config.hidden, [{ units: 32 }]);
+  // --layers keeps the preset's dropout in place (256, dropout 0.2, 128 → 32, dropout 0.2).
+  assert.deepEqual(result.config.hidden, [{ units: 32, dropout: 0.2 }]);
   assert.equal(result.config.seed, 1);
   assert.equal(result.params, 784 * 32 + 32 + 32 * 10 + 10);
   assert.equal(result.epochs, 2);
@@ -200,7 +201,7 @@ test('usage errors exit 2: unknown command or option, missing argument or value'
   expectError(digitnet('predict', model(), '--index', '1', '--image', 'x.png'), 2, /exactly one of/);
 });
 
-test('bad training values exit 1 with one sentence, before any training starts', () => {
+test('bad option values are usage errors (exit 2), refused before any training starts', () => {
   const cases: [string[], RegExp][] = [
     [['--epochs', '0'], /--epochs "0" is invalid: the number of epochs must be a positive whole number\./],
     [['--lr', '-1'], /--lr "-1" is invalid: the learning rate must be a positive number\./],
@@ -212,14 +213,41 @@ test('bad training values exit 1 with one sentence, before any training starts',
     [['--preset', 'nope'], /Unknown preset "nope": allowed are mlp-50-50-train20/],
     [['--validation-split', '1.5'], /--validation-split "1\.5" is invalid: the validation split must be a number between 0 and 1/],
     [['--validation-split', '0.2', '--validate-on-test'], /--validation-split and --validate-on-test contradict each other/],
+    [['--layers', '512,99999999999'], /--layers "512,99999999999" is invalid: a layer of 99999999999 units is more than the 65536 allowed\./],
+    [['--save', join(dir, 'same.json'), '--json', join(dir, 'same.json')], /--save and --json both name .*same\.json: give them different files\./],
+  ];
+  for (const [args, message] of cases) {
+    const run = digitnet('train', ...args);
+    expectError(run, 2, message);
+    assert.match(run.stderr, /\(add --help for usage\)/, args.join(' '));
+    assert.doesNotMatch(run.stdout, /Epoch 1/, args.join(' '));
+  }
+});
+
+test('outputs that cannot be written and missing data exit 1, before any training starts', () => {
+  const cases: [string[], RegExp][] = [
     [['--data', join(dir, 'missing-folder')], /Data .*missing-folder not found: give mnist/],
     [['--save', join(dir, 'no-such-folder', 'm.safetensors')], /--save .* cannot be written: the folder .*no-such-folder does not exist\./],
+    [['--save', `${dir}/`], /--save .* is a folder; give a file name\./],
   ];
   for (const [args, message] of cases) {
     const run = digitnet('train', ...args);
     expectError(run, 1, message);
     assert.doesNotMatch(run.stdout, /Epoch 1/, args.join(' '));
   }
+});
+
+test('a reader that closes the pipe early does not stop training or saving', () => {
+  const saved = join(dir, 'piped.safetensors');
+  const run = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" train --limit 1000 --epochs 2 --save "${saved}" | head -n 1`], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.split('\n').filter(Boolean).length, 1);
+  assert.ok(existsSync(saved), 'the model was saved although stdout closed');
+  assert.match(digitnet('summary', saved).stdout, /Total params/);
 });
 
 test('missing or corrupt files exit 1 with one sentence', () => {
@@ -230,8 +258,14 @@ test('missing or corrupt files exit 1 with one sentence', () => {
   expectError(digitnet('predict', model(), '--image', join(dir, 'absent.png')), 1, /absent\.png not found\./);
   const badPng = join(dir, 'bad.png');
   writeFileSync(badPng, 'not a png');
-  expectError(digitnet('predict', model(), '--image', badPng), 1, /bad\.png is not a readable PNG/);
-  expectError(digitnet('predict', model(), '--index', '10000'), 1, /--index 10000 is out of range: MNIST test set has 10,000 images, numbered 0 to 9999\./);
+  expectError(digitnet('predict', model(), '--image', badPng), 1, /bad\.png is not a PNG file \(it does not start with PNG's signature\)/);
+  const emptyPng = join(dir, 'empty.png');
+  writeFileSync(emptyPng, '');
+  expectError(digitnet('predict', model(), '--image', emptyPng), 1, /empty\.png is empty, not a PNG file\./);
+  const cutPng = join(dir, 'cut.png');
+  writeFileSync(cutPng, readFileSync(join(dir, 'one.png')).subarray(0, 40));
+  expectError(digitnet('predict', model(), '--image', cutPng), 1, /cut\.png is a damaged or truncated PNG file: its image data cannot be decoded\./);
+  expectError(digitnet('predict', model(), '--index', '10000'), 2, /--index 10000 is out of range: MNIST test set has 10,000 images, numbered 0 to 9999\./);
   expectError(digitnet('explore', '--data', join(dir, 'absent.csv')), 1, /Data file .*absent\.csv not found/);
 });
 
@@ -276,7 +310,7 @@ test('a CSV train file trains with a validation split and says there is no test 
   const bad = join(dir, 'bad-label.csv');
   writeCsv(bad, 5, '12');
   expectError(digitnet('train', '--data', bad), 1, /bad-label\.csv line 5, column 1 \(label\): "12" is not a label in 0\.\.9\./);
-  expectError(digitnet('train', '--data', csv, '--validate-on-test'), 1, /--validate-on-test is not possible: train\.csv has no test set/);
+  expectError(digitnet('train', '--data', csv, '--validate-on-test'), 2, /--validate-on-test is not possible: train\.csv has no test set/);
 });
 
 test('Ctrl-C during training stops after the batch, saves nothing and exits 130', async () => {

@@ -3,7 +3,7 @@
  * notebooks' models by default — and writes their table and overlaid validation curves.
  */
 import type { Command } from 'commander';
-import { CliError, EXIT_INTERRUPTED } from '../errors.js';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { checkOutputFolder } from '../outputs.js';
 import { print } from '../table.js';
 import * as values from '../values.js';
@@ -18,11 +18,11 @@ export interface CompareOptions {
 
 export async function runCompare(file: string | undefined, options: CompareOptions): Promise<void> {
   checkOutputFolder(options.out, '--out');
-  const limit = options.limit === undefined ? undefined : values.positiveInteger(options.limit, '--limit', 'an image count');
-  const maxEpochs = options.maxEpochs === undefined ? undefined : values.positiveInteger(options.maxEpochs, '--max-epochs', 'an epoch count');
+  const limit = options.limit === undefined ? undefined : values.positiveInteger(options.limit, '--limit', 'image count');
+  const maxEpochs = options.maxEpochs === undefined ? undefined : values.positiveInteger(options.maxEpochs, '--max-epochs', 'epoch count');
   const seed = options.seed === undefined ? undefined : values.seed(options.seed, '--seed');
   const seeds = options.seeds === undefined ? undefined : values.seedList(options.seeds, '--seeds');
-  if (seed !== undefined && seeds !== undefined) throw new Error('--seed and --seeds were both given: use --seed for one run per model, or --seeds for one run per model and seed.');
+  if (seed !== undefined && seeds !== undefined) throw new UsageError('--seed and --seeds were both given: use --seed for one run per model, or --seeds for one run per model and seed.');
   const { builtInComparison, loadComparisonFile, runComparison } = await import('../../experiments/index.js');
   const { formatCompareTable } = await import('../../report/tables.js');
   const configs = file ? loadComparisonFile(file) : builtInComparison();

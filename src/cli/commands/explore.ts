@@ -55,7 +55,7 @@ export function runExplore(options: ExploreOptions): void {
   const size = train.rows * train.cols;
   const images = Array.from({ length: shown }, (_, index) => train.images.subarray(index * size, (index + 1) * size));
   const labels = images.map((_, index) => (train.labels.length > 0 ? String(train.labels[index]) : '?'));
-  print(`\nThe first ${shown} training ${shown === 1 ? 'image' : 'images'} and their labels`);
+  print(shown === 1 ? '\nThe first training image and its label' : `\nThe first ${shown} training images and their labels`);
   print(renderDigitRow(images, labels, { rows: train.rows, cols: train.cols }));
 }
 

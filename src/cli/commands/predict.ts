@@ -44,7 +44,7 @@ function pickDigit(options: PredictOptions): Digit & Pick<PredictResult, 'index'
   const index = values.nonNegativeInteger(options.index!, '--index', 'image index');
   const { name, set } = loadEvaluationSet(parseDataSource(options.data));
   if (index >= set.count) {
-    throw new Error(`--index ${index} is out of range: ${name} has ${formatCount(set.count)} images, numbered 0 to ${set.count - 1}.`);
+    throw new UsageError(`--index ${index} is out of range: ${name} has ${formatCount(set.count)} images, numbered 0 to ${set.count - 1}.`);
   }
   const size = set.rows * set.cols;
   const pixels = set.images.subarray(index * size, (index + 1) * size);
@@ -64,6 +64,9 @@ export function runPredict(file: string, options: PredictOptions): PredictResult
     throw new Error(`The model takes inputs of shape [${model.inputShape.join(', ')}] (${width} values) but the image has ${digit.pixels.length} pixels.`);
   }
   const probabilities = Array.from(model.predict(tensor(digit.pixels, [1, ...model.inputShape])).data);
+  if (probabilities.some((probability) => !Number.isFinite(probability))) {
+    throw new Error(`${file} gives no usable probabilities (NaN): its weights hold NaN or infinite values, as after a training that diverged; retrain it with a smaller learning rate.`);
+  }
   let predicted = 0;
   probabilities.forEach((probability, index) => {
     if (probability > probabilities[predicted]!) predicted = index;

@@ -9,14 +9,14 @@ import { describeEngine, getEngine } from '../../engine/select.js';
 import { HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
-import { DEFAULT_PRESET, findPreset, type HiddenLayer } from '../../models/presets.js';
+import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
 import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
-import { CliError, EXIT_INTERRUPTED } from '../errors.js';
-import { checkOutputFile, checkOutputFolder } from '../outputs.js';
+import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { checkDistinctOutputs, checkOutputFile, checkOutputFolder } from '../outputs.js';
 import { formatPresetList, reportedFigure } from '../presets.js';
-import { formatCount, formatPercent, print } from '../table.js';
+import { formatCount, formatPercent, plural, print } from '../table.js';
 import * as values from '../values.js';
 
 export { HIDDEN_ACTIVATIONS, type HiddenActivation };
@@ -83,11 +83,16 @@ export interface TrainConfig {
 /** Validation split used for a CSV file when neither the options nor the preset give one. */
 export const DEFAULT_CSV_SPLIT = 0.1;
 
+// Far beyond any MNIST network, and still a model that fits in memory with Adam's state.
+const LARGEST_LAYER = 65536;
+
 function parseLayers(text: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   if (parts.length === 0 || parts.some((part) => !/^\d+$/.test(part) || Number(part) <= 0)) {
-    throw new Error(`--layers ${JSON.stringify(text)} is invalid: give the hidden layer sizes as positive whole numbers separated by commas, e.g. 512,512.`);
+    throw new UsageError(`--layers ${JSON.stringify(text)} is invalid: give the hidden layer sizes as positive whole numbers separated by commas, e.g. 512,512.`);
   }
+  const largest = parts.find((part) => Number(part) > LARGEST_LAYER);
+  if (largest !== undefined) throw new UsageError(`--layers ${JSON.stringify(text)} is invalid: a layer of ${largest} units is more than the ${LARGEST_LAYER} allowed.`);
   return parts.map(Number);
 }
 
@@ -96,7 +101,12 @@ function parseLayers(text: string): number[] {
  * option applied, each value checked. Pure: reads no files, so tests call it directly.
  */
 export function resolveTrainConfig(options: TrainOptions): TrainConfig {
-  const preset = findPreset(options.preset ?? DEFAULT_PRESET);
+  let preset: Preset;
+  try {
+    preset = findPreset(options.preset ?? DEFAULT_PRESET);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const overrides: string[] = [];
   const notes: string[] = [];
   const given = (name: keyof TrainOptions): boolean => options[name] !== undefined && options[name] !== false;
@@ -110,7 +120,11 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   let hidden: HiddenLayer[];
   if (options.layers !== undefined) {
     overrides.push('layers');
-    hidden = parseLayers(options.layers).map((units) => (dropout ? { units, dropout } : { units }));
+    // Without --dropout, each layer keeps the dropout the preset's layer in its place had.
+    hidden = parseLayers(options.layers).map((units, index) => {
+      const rate = dropout ?? preset.hidden[index]?.dropout;
+      return rate ? { units, dropout: rate } : { units };
+    });
   } else {
     // --dropout alone replaces the preset's dropout with one after every hidden layer.
     hidden = preset.hidden.map((layer) => {
@@ -131,7 +145,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     try {
       return parseLoss(options.loss!);
     } catch (error) {
-      throw new Error(`--loss ${JSON.stringify(options.loss)} is not a known loss: ${(error as Error).message.replace(/^[^:]*: /, '')}`);
+      throw new UsageError(`--loss ${JSON.stringify(options.loss)} is not a known loss: ${(error as Error).message.replace(/^[^:]*: /, '')}`);
     }
   });
   const epochs = override('epochs', preset.epochs, () => values.positiveInteger(options.epochs!, '--epochs', 'number of epochs'));
@@ -141,10 +155,10 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
 
   let verbose: 0 | 1 | 2 = 1;
   if (options.verbose !== undefined) {
-    if (options.quiet) throw new Error('--quiet and --verbose contradict each other: give one of them.');
+    if (options.quiet) throw new UsageError('--quiet and --verbose contradict each other: give one of them.');
     const level = String(options.verbose).trim();
     if (level !== '0' && level !== '1' && level !== '2') {
-      throw new Error(`--verbose ${JSON.stringify(String(options.verbose))} is invalid: use 0 (silent), 1 (progress bar) or 2 (one line per epoch).`);
+      throw new UsageError(`--verbose ${JSON.stringify(String(options.verbose))} is invalid: use 0 (silent), 1 (progress bar) or 2 (one line per epoch).`);
     }
     verbose = Number(level) as 0 | 1 | 2;
   } else if (options.quiet) {
@@ -158,13 +172,13 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     ? values.openFraction(options.validationSplit, '--validation-split', 'validation split')
     : undefined;
   if (split !== undefined && options.validateOnTest) {
-    throw new Error('--validation-split and --validate-on-test contradict each other: give one of them.');
+    throw new UsageError('--validation-split and --validate-on-test contradict each other: give one of them.');
   }
   let validation: ValidationPlan;
   let evaluateOn: 'test' | 'validation' = 'test';
   if (data.kind === 'csv' || data.kind === 'combined') {
     const what = data.kind === 'csv' ? `${basename(data.path)} has no test set` : `Preset ${preset.name} trains on all 70,000 MNIST images, so there is no test set`;
-    if (options.validateOnTest) throw new Error(`--validate-on-test is not possible: ${what.replace(/^Preset/, 'preset')}; use --validation-split F instead.`);
+    if (options.validateOnTest) throw new UsageError(`--validate-on-test is not possible: ${what.replace(/^Preset/, 'preset')}; use --validation-split F instead.`);
     const fraction = split ?? (typeof preset.validation === 'number' ? preset.validation : DEFAULT_CSV_SPLIT);
     validation = { kind: 'split', fraction };
     evaluateOn = 'validation';
@@ -187,10 +201,10 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     values.nonNegativeInteger(options.earlyStopping!, '--early-stopping', 'patience (epochs without improvement)'),
   );
   if (options.restoreBest && patience === null) {
-    throw new Error(`--restore-best only applies with early stopping: add --early-stopping PATIENCE (preset ${preset.name} does not stop early).`);
+    throw new UsageError(`--restore-best only applies with early stopping: add --early-stopping PATIENCE (preset ${preset.name} does not stop early).`);
   }
   if (patience !== null && validation.kind === 'none') {
-    throw new Error('--early-stopping watches the validation loss, but nothing is validated: add --validation-split F or --validate-on-test.');
+    throw new UsageError('--early-stopping watches the validation loss, but nothing is validated: add --validation-split F or --validate-on-test.');
   }
   if (options.restoreBest) overrides.push('restoreBest');
   if (options.limit !== undefined) overrides.push('limit');
@@ -279,6 +293,11 @@ export function trainExperiment(config: TrainConfig, images: ExperimentImages): 
 
 /** Runs the training the config describes, printing as it goes. */
 export async function runTrain(config: TrainConfig): Promise<TrainResult> {
+  checkDistinctOutputs([
+    { option: '--save', path: config.save },
+    { option: '--json', path: config.json },
+    { option: '--report', path: config.report },
+  ]);
   if (config.save) checkOutputFile(config.save, '--save');
   if (config.json) checkOutputFile(config.json, '--json');
   if (config.report) checkOutputFolder(config.report, '--report');
@@ -323,7 +342,24 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     print(`Restored the weights of the best epoch, ${result.bestEpoch + 1}.`);
   }
 
-  if (config.save) result.model.save(config.save);
+  const diverged = !Number.isFinite(result.history.loss.at(-1) ?? 0);
+  if (diverged) process.stderr.write('digitnet: warning: training diverged (the loss is NaN or infinite), so the model predicts nothing useful; try a smaller --lr.\n');
+  // A Ctrl-C while the files are written waits for them: they appear whole or not at all anyway,
+  // but the run then says what it kept.
+  let interruptedWhileWriting = false;
+  const onInterruptWhileWriting = (): void => {
+    interruptedWhileWriting = true;
+    process.stderr.write('\ndigitnet: finishing the files being written, then stopping.\n');
+  };
+  process.on('SIGINT', onInterruptWhileWriting);
+  try {
+    if (config.save) result.model.save(config.save);
+  } finally {
+    process.off('SIGINT', onInterruptWhileWriting);
+  }
+  if (interruptedWhileWriting) {
+    throw new CliError(`Stopped by Ctrl-C${config.save ? ` after saving the model to ${config.save}` : ''}.`, EXIT_INTERRUPTED);
+  }
   const history = result.history;
   const evaluatedOn = result.evaluatedOn === 'test' ? 'test set' : 'validation split';
   const trainResult: TrainResult = {
@@ -361,7 +397,7 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   if (talk) {
     const preset = findPreset(config.preset);
     if (config.overrides.length === 0 && preset.reported) print(`Notebook ${preset.notebook} reported ${reportedFigure(preset)} accuracy for this model.`);
-    print(`Trained ${result.epochsRun} epochs in ${result.seconds.toFixed(1)} s.`);
+    print(`Trained ${plural(result.epochsRun, 'epoch')} in ${result.seconds.toFixed(1)} s.`);
   }
   print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
   if (config.json && talk) print(`Run written to ${config.json}`);
@@ -378,7 +414,7 @@ function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, d
   print(
     `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
       `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
-      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${config.epochs} epochs, batch ${config.batchSize}.`,
+      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${plural(config.epochs, 'epoch')}, batch ${config.batchSize}.`,
   );
   print(model.summaryText());
 }
@@ -411,7 +447,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('train a dense network on MNIST (or your own digits) and report its test accuracy')
     .option('-p, --preset <name>', `start from a seed notebook's model and settings (default ${DEFAULT_PRESET})`)
-    .option('--layers <sizes>', 'hidden layer sizes, comma-separated, e.g. 512,512')
+    .option('--layers <sizes>', "hidden layer sizes, comma-separated, e.g. 512,512 (each keeps the dropout of the preset's layer in its place, unless --dropout)")
     .option('--dropout <rate>', 'dropout after every hidden layer, in [0, 1)')
     .option('--activation <name>', `hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}`)
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`)
