@@ -12,6 +12,9 @@ export function makeFolders(path: string): void {
     missing.push(current);
     if (dirname(current) === current) break;
   }
+  if (missing.length === 0 && !statSync(path).isDirectory()) {
+    throw Object.assign(new Error(`${path} is a file, not a folder`), { code: 'ENOTDIR' });
+  }
   for (const folder of missing.reverse()) mkdirSync(folder);
 }
 
@@ -38,7 +41,11 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
     }
     renameSync(temporary, path);
   } catch (error) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was created where it cannot be removed; the first error is the one to report.
+    }
     throw new Error(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; any file already there is unchanged.`);
   }
 }

@@ -199,6 +199,7 @@ test('usage errors exit 2: unknown command or option, missing argument or value'
   expectError(digitnet('evaluate'), 2, /missing required argument 'file'/);
   expectError(digitnet('predict', model()), 2, /predict needs exactly one of --index N .* or --image FILE\.png\./);
   expectError(digitnet('predict', model(), '--index', '1', '--image', 'x.png'), 2, /exactly one of/);
+  expectError(digitnet('predict', model(), '--image', 'x.png', '--data', 'mnist'), 2, /--data chooses the set --index reads from/);
 });
 
 test('bad option values are usage errors (exit 2), refused before any training starts', () => {
@@ -277,7 +278,9 @@ test('bench runs src/bench/run.ts: a quick run of one small network, and a bad a
   assert.equal(result.models.length, 1);
   assert.equal(result.models[0].architecture, '784-16-10');
   assert.deepEqual(result.peers, []);
-  expectError(digitnet('bench', '--skip-peers', '--models', '784-x-10'), 1, /784-x-10/);
+  expectError(digitnet('bench', '--skip-peers', '--models', '784-x-10'), 2, /--models: Architecture "784-x-10" is invalid/);
+  expectError(digitnet('bench', '--skip-peers', '--models', '100-10'), 2, /--models 100-10 does not fit MNIST: an architecture starts with 784 inputs and ends with 10 classes\./);
+  expectError(digitnet('bench', '--skip-peers', '--models', ' , '), 2, /--models " , " names no architecture/);
 });
 
 /** A Kaggle-style train.csv of random images; `labelAt` overrides one row's label. */

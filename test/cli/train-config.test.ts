@@ -61,7 +61,14 @@ test('options given override the preset, as strings from commander or as numbers
 test('--dropout alone puts dropout after every hidden layer of the preset; 0 removes it', () => {
   assert.deepEqual(resolveTrainConfig({ dropout: '0.5' }).hidden, [{ units: 256, dropout: 0.5 }, { units: 128, dropout: 0.5 }]);
   assert.deepEqual(resolveTrainConfig({ dropout: '0' }).hidden, [{ units: 256 }, { units: 128 }]);
-  assert.deepEqual(resolveTrainConfig({ layers: '10' }).hidden, [{ units: 10 }]);
+});
+
+test("--layers keeps the preset's dropout in place unless --dropout is given", () => {
+  // The default preset: 256, dropout 0.2, 128.
+  assert.deepEqual(resolveTrainConfig({ layers: '10' }).hidden, [{ units: 10, dropout: 0.2 }]);
+  assert.deepEqual(resolveTrainConfig({ layers: '64,32,16' }).hidden, [{ units: 64, dropout: 0.2 }, { units: 32 }, { units: 16 }]);
+  assert.deepEqual(resolveTrainConfig({ layers: '64,32', dropout: '0' }).hidden, [{ units: 64 }, { units: 32 }]);
+  assert.deepEqual(resolveTrainConfig({ preset: 'baseline-512-256-dropout', layers: '128,64' }).hidden, [{ units: 128, dropout: 0.5 }, { units: 64, dropout: 0.5 }]);
 });
 
 test('validation: split, on test, the preset default, and none', () => {
@@ -154,7 +161,7 @@ test('a train config becomes the experiment the runner trains, on the images --d
   );
   assert.equal(experiment.name, 'mlp-512-512-dropout');
   assert.equal(experiment.preset, 'mlp-512-512-dropout');
-  assert.deepEqual(experiment.hidden, [{ units: 64 }]);
+  assert.deepEqual(experiment.hidden, [{ units: 64, dropout: 0.2 }]);
   assert.equal(experiment.activation, 'sigmoid');
   assert.equal(experiment.learningRate, 0.01);
   assert.equal(experiment.epochs, 3);

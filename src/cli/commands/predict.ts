@@ -57,6 +57,9 @@ export function runPredict(file: string, options: PredictOptions): PredictResult
   if ((options.index === undefined) === (options.image === undefined)) {
     throw new UsageError('predict needs exactly one of --index N (an MNIST test image) or --image FILE.png');
   }
+  if (options.image !== undefined && options.data !== undefined) {
+    throw new UsageError('--data chooses the set --index reads from; with --image FILE.png it has nothing to do: leave it out.');
+  }
   const model = loadCompiledModel(file);
   const digit = pickDigit(options);
   const width = model.inputShape.reduce((product, dimension) => product * dimension, 1);
