@@ -344,12 +344,12 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
 
   const diverged = !Number.isFinite(result.history.loss.at(-1) ?? 0);
   if (diverged) process.stderr.write('digitnet: warning: training diverged (the loss is NaN or infinite), so the model predicts nothing useful; try a smaller --lr.\n');
-  // A Ctrl-C while the files are written waits for them: they appear whole or not at all anyway,
+  // A Ctrl-C while the model is written waits for it: the file appears whole or not at all anyway,
   // but the run then says what it kept.
   let interruptedWhileWriting = false;
   const onInterruptWhileWriting = (): void => {
     interruptedWhileWriting = true;
-    process.stderr.write('\ndigitnet: finishing the files being written, then stopping.\n');
+    process.stderr.write('\ndigitnet: finishing the model file being written, then stopping.\n');
   };
   process.on('SIGINT', onInterruptWhileWriting);
   try {
