@@ -1,7 +1,9 @@
 /**
  * Notebook 003 — the baselines of a digit-recognition project: check the class balance of the
  * training and test sets, then six dense baselines, each RMSprop with categorical
- * cross-entropy, batch 64 and validationSplit 0.15, with its training and validation curves.
+ * cross-entropy and batch 64. As in the notebook, each is fitted twice: once with
+ * validationSplit 0.15 for its training and validation curves, then a new model on all the
+ * training images for the chosen epochs, which is the one evaluated on the test set.
  *
  *   baseline 1: 32                      6 epochs   reported test accuracy 96.08%
  *   baseline 2: 32-16                   6 epochs                          96.04%
@@ -91,21 +93,30 @@ const rows: CompareRow[] = [];
 for (const baseline of baselines) {
   console.log(`\n${baseline.name}`);
   // def my_model(): ... model.add(layers.Dense(10, activation='softmax')); model.compile(...)
-  const model = sequential([...baseline.layers(), dense({ units: 10, activation: 'softmax' })]);
-  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  model.summary();
+  const myModel = () => {
+    const model = sequential([...baseline.layers(), dense({ units: 10, activation: 'softmax' })]);
+    model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
+  const explored = myModel();
+  explored.summary();
+  // history = model.fit(x_train, y_train, epochs=epochs, batch_size=64, validation_split=0.15)
+  const epochs = settings.epochs(baseline.epochs);
+  const history = await explored.fit(xTrain, yTrain, { epochs, batchSize: 64, validationSplit: 0.15, verbose: 1 });
+  // model = my_model(); model.fit(x_train, y_train, epochs=N, batch_size=64); model.evaluate(x_test, y_test)
+  const model = myModel();
   const started = performance.now();
-  const history = await model.fit(xTrain, yTrain, { epochs: settings.epochs(baseline.epochs), batchSize: 64, validationSplit: 0.15, verbose: 1 });
+  await model.fit(xTrain, yTrain, { epochs, batchSize: 64, verbose: 1 });
   const seconds = (performance.now() - started) / 1000;
   const score = model.evaluate(xTest, yTest);
-  console.log(`Test - ${history.epoch.length} epochs - Loss ${score.loss} Accuracy ${score.accuracy}  (the notebook: ${baseline.reported})`);
+  console.log(`Test - ${epochs} epochs - Loss ${score.loss} Accuracy ${score.accuracy}  (the notebook: ${baseline.reported})`);
   const file = baseline.name.replace(' ', '-');
   await settings.savePng(`${file}-curves`, `${baseline.name}: training and validation`, trainingCurvesSpec(trainingHistoryOf(history)));
   rows.push({
     name: baseline.name,
     hiddenLayers: baseline.hidden,
     parameters: model.countParams(),
-    epochsRun: history.epoch.length,
+    epochsRun: epochs,
     seconds,
     testLoss: score.loss,
     testAccuracy: score.accuracy,
