@@ -165,14 +165,17 @@ test('info names the version, Node, the engine, SIMD level, threads and CPU', ()
   assert.ok(json.threads >= 1);
 });
 
-test('explore shows shapes, dtypes, class proportions and digits with labels', () => {
-  const run = digitnet('explore', '--digits', '3');
+test('explore shows shapes, dtypes, class proportions and digits with labels, in rows as wide as the terminal', () => {
+  const run = digitnet('explore', '--digits', '12');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^x_train +uint8 +\(60000, 28, 28\)$/m);
   assert.match(run.stdout, /^y_test +uint8 +\(10000,\)$/m);
   assert.match(run.stdout, /^1 +6,742 +11\.24% +1,135 +11\.35%$/m);
   assert.match(run.stdout, /^all +60,000 +100\.00% +10,000 +100\.00%$/m);
-  assert.match(run.stdout, /The first 3 training images and their labels\n +5 +0 +4\n/);
+  // A pipe has no width, so 80 columns: two 28-column digits a row.
+  assert.match(run.stdout, /The first 12 training images and their labels\n +5 +0\n/);
+  assert.match(run.stdout, /\n\n +3 +5\n[^\n]*\n/);
+  for (const line of run.stdout.split('\n')) assert.ok(line.length <= 80, `${line.length} characters: ${line}`);
 });
 
 test('--help works on every command, --version prints the version', () => {
