@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,14 @@ const model = (): string => join(dir, 'model.safetensors');
 
 test('train on 2,000 images saves the model and writes the run as JSON', () => {
   const json = join(dir, 'run.json');
+  writeFileSync(json, 'an earlier run\n');
+  const earlier = statSync(json).ino;
   const run = digitnet('train', '--limit', '2000', '--epochs', '2', '--layers', '32', '--save', model(), '--json', json, '--seed', '1');
   assert.equal(run.status, 0, run.stderr);
+  // Written as --save is, through a temporary file renamed into place: the earlier file is
+  // replaced whole, never written into, so an interrupted write cannot leave half a JSON.
+  assert.notEqual(statSync(json).ino, earlier, 'run.json is a new file, not the earlier one rewritten');
+  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
   assert.match(run.stdout, /^Engine: (native \(\w+, \d+ threads?\)|typescript)$/m);
   assert.match(run.stdout, /2,000 training images \(the first 2,000 of 60,000\), validating on the 10,000 test images/);
   assert.match(run.stdout, /^Epoch 1\/2$/m);

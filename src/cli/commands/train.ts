@@ -2,10 +2,10 @@
  * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
  * option given overriding the preset's value.
  */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
@@ -377,7 +377,8 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     trainSamples: result.trainLabels.length,
     savedTo: config.save,
   };
-  if (config.json) writeFileSync(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
+  // As --save: an interrupted write leaves the earlier file or the whole new one, never half of it.
+  if (config.json) writeFileAtomic(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
   if (config.report) {
     const { writeRunReport } = await import('../../report/report-html.js');
     const written = await writeRunReport(
