@@ -21,7 +21,7 @@ export const DATA_HELP = 'mnist (the default), a folder of MNIST-style IDX files
 /** Reads a `--data` value without touching the file system. */
 export function parseDataSource(value: string | undefined): DataSource {
   if (value === undefined || value.trim().toLowerCase() === 'mnist') return { kind: 'mnist' };
-  if (value.trim() === '') throw new UsageError(`--data "" is invalid: give ${DATA_HELP}.`);
+  if (value.trim() === '') throw new UsageError(`--data ${JSON.stringify(value)} is blank: give ${DATA_HELP}.`);
   if (/\.csv(\.gz)?$/i.test(value)) return { kind: 'csv', path: value };
   return { kind: 'folder', path: value };
 }

@@ -31,7 +31,19 @@ function contentEnd(bytes: Uint8Array, start: number, end: number): number {
   return end > start && bytes[end - 1] === RETURN ? end - 1 : end;
 }
 
+/** Echoed cell text, cut to `limit` characters: a bad cell can be a whole line of another format. */
+function clip(text: string, limit = 40): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+// Separators other CSV dialects use (spreadsheets in many locales write semicolons).
+const OTHER_SEPARATORS = [';', '\t', '|'] as const;
+
 function layoutFrom(fields: string[], name: string): Layout {
+  const other = fields.length === 1 ? OTHER_SEPARATORS.find((separator) => fields[0]!.includes(separator)) : undefined;
+  if (other !== undefined) {
+    throw new Error(`${name} line 1: the columns are separated by ${other === '\t' ? 'tabs' : `"${other}"`}, but a digit CSV file must separate them with commas.`);
+  }
   const hasHeader = fields.some((field) => !/^\s*\d+\s*$/.test(field));
   const labelled = hasHeader ? fields[0]!.trim() === 'label' : !isSquare(fields.length);
   const pixels = fields.length - (labelled ? 1 : 0);
@@ -44,7 +56,7 @@ function layoutFrom(fields: string[], name: string): Layout {
     fields.forEach((field, index) => {
       const expected = labelled ? (index === 0 ? 'label' : `pixel${index - 1}`) : `pixel${index}`;
       if (field.trim() !== expected) {
-        throw new Error(`${name} line 1, column ${index + 1}: header "${field}" should be "${expected}".`);
+        throw new Error(`${name} line 1, column ${index + 1}: header "${clip(field)}" should be "${expected}".`);
       }
     });
   }
@@ -83,7 +95,7 @@ export function parseDigitCsv(bytes: Uint8Array, name: string): ImageSet {
 
   const fail = (line: number, column: number, start: number, end: number, problem: string): never => {
     const text = new TextDecoder().decode(bytes.subarray(start, end));
-    throw new Error(`${name} line ${line}, column ${column + 1} (${columnName(layout, column)}): "${text}" ${problem}.`);
+    throw new Error(`${name} line ${line}, column ${column + 1} (${columnName(layout, column)}): "${clip(text)}" ${problem}.`);
   };
 
   const columnCountError = (line: number, start: number, end: number): never => {

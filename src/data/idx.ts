@@ -42,6 +42,19 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+// More than any file this program reads (a Buffer holds at most 4 GiB): a header asking for more
+// is damaged, or the file is not IDX at all.
+const LARGEST_DATA = 2 ** 32;
+
+// MNIST's files have 1 or 3 dimensions; a header declaring many more is damaged, and listing
+// every one would bury the message.
+const LISTED_DIMENSIONS = 4;
+
+function shapeText(dims: readonly number[], dtype: IdxDataType): string {
+  if (dims.length <= LISTED_DIMENSIONS) return `${dims.join('×')} ${dtype}`;
+  return `${dims.length} dimensions (${dims.slice(0, 3).join('×')}×…) of ${dtype}`;
+}
+
 /** Reads a file's bytes, gunzipping when the content is gzip; `name` prefixes every error. */
 export function readMaybeGzipped(path: string, name: string = basename(path)): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path} not found.`);
@@ -86,12 +99,17 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let axis = 0; axis < rank; axis++) dims.push(view.getUint32(4 + 4 * axis, false));
-  const count = dims.reduce((product, dimension) => product * dimension, 1);
+  // A zero first: a product that overflowed to Infinity times 0 is NaN.
+  const count = dims.includes(0) ? 0 : dims.reduce((product, dimension) => product * dimension, 1);
+  if (count * type.size > LARGEST_DATA) {
+    const largest = dims.indexOf(Math.max(...dims));
+    throw new Error(
+      `${name}: IDX dimension ${largest + 1} of ${rank} is ${dims[largest]}, which asks for more than 4 GiB of data: the header is damaged or this is not an IDX file.`,
+    );
+  }
   const expectedLength = headerLength + count * type.size;
   if (bytes.length !== expectedLength) {
-    throw new Error(
-      `${name}: expected ${expectedLength} bytes for ${dims.join('×')} ${type.dtype}, found ${bytes.length}.`,
-    );
+    throw new Error(`${name}: expected ${expectedLength} bytes for ${shapeText(dims, type.dtype)}, found ${bytes.length}.`);
   }
   return { dtype: type.dtype, dims, data: decodeValues(view, headerLength, count, type.dtype) };
 }

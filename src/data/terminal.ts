@@ -61,6 +61,11 @@ export interface RenderDigitRowOptions extends RenderDigitOptions {
   readonly cols?: number;
   /** Spaces between digits (default 2). */
   readonly gap?: number;
+  /**
+   * The widest a line may be, e.g. the terminal's columns: digits that do not fit go on further
+   * rows, a blank line between. All on one row when omitted.
+   */
+  readonly width?: number;
 }
 
 /** Several digits side by side, each with its label (e.g. `7` or `7→1`) centred above it. */
@@ -70,7 +75,23 @@ export function renderDigitRow(
   if (labels.length !== images.length) {
     throw new RangeError(`renderDigitRow got ${images.length} images but ${labels.length} labels; give one label per image.`);
   }
+  const width = options.width;
+  if (width !== undefined && (!Number.isInteger(width) || width < 1)) {
+    throw new RangeError(`renderDigitRow width ${width} is invalid: give the widest line as a positive whole number of characters.`);
+  }
   if (images.length === 0) return '';
+  const cols = options.cols ?? 28;
+  const gap = options.gap ?? 2;
+  // A digit wider than the line still gets a row of its own.
+  const perRow = width === undefined ? images.length : Math.max(1, Math.floor((width + gap) / (cols + gap)));
+  const rows: string[] = [];
+  for (let start = 0; start < images.length; start += perRow) {
+    rows.push(digitsSideBySide(images.slice(start, start + perRow), labels.slice(start, start + perRow), options));
+  }
+  return rows.join('\n\n');
+}
+
+function digitsSideBySide(images: readonly ArrayLike<number>[], labels: readonly (string | number)[], options: RenderDigitRowOptions): string {
   const rows = options.rows ?? 28;
   const cols = options.cols ?? 28;
   const gap = ' '.repeat(options.gap ?? 2);

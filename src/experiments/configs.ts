@@ -172,6 +172,19 @@ function reportedOf(preset: Preset): ReportedFigure | null {
 }
 
 /**
+ * A notebook's figure measures its model trained its way, so it stands beside a run only while no
+ * setting differs from the preset's; `changed` names those that do. `digitnet train` (its
+ * options), comparison files (a preset's fields) and runResolvedExperiment (limit, maxEpochs) all
+ * decide through this, so train and compare show or leave out the figure alike.
+ */
+export function figureUnlessChanged(figure: ReportedFigure | null, changed: readonly string[]): ReportedFigure | null {
+  return changed.length === 0 ? figure : null;
+}
+
+// Fields beside "preset" that say which run it is, not how the model is built or trained.
+const NOT_SETTINGS: ReadonlySet<string> = new Set(['preset', 'name', 'seed']);
+
+/**
  * Checks one configuration and fills in every default. `context` starts the error message,
  * e.g. `compare.json: run 3 ("wide")`, so a bad field is named with where it sits.
  */
@@ -235,7 +248,10 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
     data: given.data ?? preset.data,
     limit: given.limit ?? null,
     seed: given.seed ?? null,
-    reported: reportedOf(preset),
+    reported: figureUnlessChanged(
+      reportedOf(preset),
+      Object.entries(given).flatMap(([key, value]) => (value === undefined || NOT_SETTINGS.has(key) ? [] : [key])),
+    ),
   };
   return checkConsistent(resolved, context);
 }

@@ -20,6 +20,7 @@ import { createOptimizer } from '../optimizers/index.js';
 import type { RunReportInput, SettingValue } from '../report/types.js';
 import { reportInputFromRun } from '../report/from-model.js';
 import {
+  figureUnlessChanged,
   hiddenLayersLabel,
   resolveExperiment,
   type ExperimentConfig,
@@ -65,7 +66,7 @@ export interface ExperimentResult {
   /** 0-based epoch whose weights were restored; only when they were. */
   bestEpoch?: number;
   model: Sequential;
-  /** The notebook's figure for this model, when it reported one. */
+  /** The notebook's figure for this model, when it reported one and the run changed none of its settings (limit and maxEpochs included). */
   reported: ReportedFigure | null;
   /** True when the signal stopped training before its planned end. */
   interrupted: boolean;
@@ -248,7 +249,10 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
     ...(stopping?.stoppedEpoch !== undefined ? { stoppedEpoch: stopping.stoppedEpoch } : {}),
     ...(stopping?.restored ? { bestEpoch: stopping.bestEpoch } : {}),
     model,
-    reported: experiment.reported,
+    reported: figureUnlessChanged(experiment.reported, [
+      ...(options.limit !== undefined ? ['limit'] : []),
+      ...(options.maxEpochs !== undefined ? ['maxEpochs'] : []),
+    ]),
     interrupted: watcher.interrupted,
     dataName: data.name,
     evaluationSet: data.evaluation,

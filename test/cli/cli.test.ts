@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,14 @@ const model = (): string => join(dir, 'model.safetensors');
 
 test('train on 2,000 images saves the model and writes the run as JSON', () => {
   const json = join(dir, 'run.json');
+  writeFileSync(json, 'an earlier run\n');
+  const earlier = statSync(json).ino;
   const run = digitnet('train', '--limit', '2000', '--epochs', '2', '--layers', '32', '--save', model(), '--json', json, '--seed', '1');
   assert.equal(run.status, 0, run.stderr);
+  // Written as --save is, through a temporary file renamed into place: the earlier file is
+  // replaced whole, never written into, so an interrupted write cannot leave half a JSON.
+  assert.notEqual(statSync(json).ino, earlier, 'run.json is a new file, not the earlier one rewritten');
+  assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
   assert.match(run.stdout, /^Engine: (native \(\w+, \d+ threads?\)|typescript)$/m);
   assert.match(run.stdout, /2,000 training images \(the first 2,000 of 60,000\), validating on the 10,000 test images/);
   assert.match(run.stdout, /^Epoch 1\/2$/m);
@@ -165,14 +171,17 @@ test('info names the version, Node, the engine, SIMD level, threads and CPU', ()
   assert.ok(json.threads >= 1);
 });
 
-test('explore shows shapes, dtypes, class proportions and digits with labels', () => {
-  const run = digitnet('explore', '--digits', '3');
+test('explore shows shapes, dtypes, class proportions and digits with labels, in rows as wide as the terminal', () => {
+  const run = digitnet('explore', '--digits', '12');
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /^x_train +uint8 +\(60000, 28, 28\)$/m);
   assert.match(run.stdout, /^y_test +uint8 +\(10000,\)$/m);
   assert.match(run.stdout, /^1 +6,742 +11\.24% +1,135 +11\.35%$/m);
   assert.match(run.stdout, /^all +60,000 +100\.00% +10,000 +100\.00%$/m);
-  assert.match(run.stdout, /The first 3 training images and their labels\n +5 +0 +4\n/);
+  // A pipe has no width, so 80 columns: two 28-column digits a row.
+  assert.match(run.stdout, /The first 12 training images and their labels\n +5 +0\n/);
+  assert.match(run.stdout, /\n\n +3 +5\n[^\n]*\n/);
+  for (const line of run.stdout.split('\n')) assert.ok(line.length <= 80, `${line.length} characters: ${line}`);
 });
 
 test('--help works on every command, --version prints the version', () => {

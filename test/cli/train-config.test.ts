@@ -131,7 +131,8 @@ test('bad values are refused with one sentence naming the value and what is allo
     [{ verbose: '3' }, /--verbose "3" is invalid: use 0/],
     [{ verbose: '1', quiet: true }, /--quiet and --verbose contradict/],
     [{ earlyStopping: '-1' }, /--early-stopping "-1" is invalid/],
-    [{ data: '' }, /--data "" is invalid/],
+    [{ data: '' }, /^--data "" is blank: give mnist \(the default\), a folder/],
+    [{ data: ' \t' }, /^--data " \\t" is blank: give mnist/],
   ];
   for (const [options, message] of cases) assert.throws(() => resolveTrainConfig(options), { message }, JSON.stringify(options));
 });

@@ -108,6 +108,22 @@ test('bad headers', () => {
   assert.throws(() => parse(''), { message: 'train.csv line 1: the file is empty; expected a header or a row of pixels.' });
 });
 
+test('another separator is named in one short sentence, and long cells are cut', () => {
+  assert.throws(() => parse(trainHeader.replaceAll(',', ';') + '\n'), {
+    message: 'train.csv line 1: the columns are separated by ";", but a digit CSV file must separate them with commas.',
+  });
+  assert.throws(() => parse([row(5, 0).join('\t'), row(0, 0).join('\t')].join('\n')), {
+    message: 'train.csv line 1: the columns are separated by tabs, but a digit CSV file must separate them with commas.',
+  });
+  const long = trainHeader.replace('pixel5,', `${'x'.repeat(100)},`);
+  assert.throws(() => parse(long + '\n'), { message: `train.csv line 1, column 7: header "${'x'.repeat(39)}…" should be "pixel5".` });
+  const semicolons = row(3, 0);
+  semicolons[1] = row(3, 0).slice(1, 20).join(';');
+  assert.throws(() => parse([trainHeader, semicolons.join(',')].join('\n')), {
+    message: `train.csv line 2, column 2 (pixel0): "${semicolons[1]!.slice(0, 39)}…" is not an integer in 0..255.`,
+  });
+});
+
 test('missing CSV file', () => {
   const path = join(folder, 'nope.csv');
   assert.throws(() => readDigitCsv(path), { message: `${path} not found.` });

@@ -68,6 +68,25 @@ test('IDX with the wrong length says what was expected', () => {
   assert.throws(() => readIdx(join(folder, 'long')), { message: 'long: expected 11 bytes for 3 ubyte, found 12.' });
 });
 
+test('IDX with a damaged dimension or dimension count says so in one short sentence', () => {
+  const huge = new Uint8Array(1000);
+  huge.set([0, 0, 0x08, 3, 0, 0, 0xea, 0x60, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 28]);
+  writeFileSync(join(folder, 'huge'), huge);
+  assert.throws(() => readIdx(join(folder, 'huge')), {
+    message: 'huge: IDX dimension 2 of 3 is 4294967295, which asks for more than 4 GiB of data: the header is damaged or this is not an IDX file.',
+  });
+  // A dimension count of 200 reads pixels as dimensions, many of them (and so the product) huge.
+  const garbage = new Uint8Array(5000).map((_, index) => (index * 37) % 256);
+  garbage.set([0, 0, 0x08, 200]);
+  writeFileSync(join(folder, 'garbage'), garbage);
+  assert.throws(() => readIdx(join(folder, 'garbage')), /^Error: garbage: IDX dimension \d+ of 200 is \d+, which asks for more than 4 GiB of data: the header is damaged or this is not an IDX file\.$/);
+  // Zeros read as dimensions make no data at all: the count is shown, not 60 dimensions.
+  const zeros = new Uint8Array(2000);
+  zeros.set([0, 0, 0x08, 60]);
+  writeFileSync(join(folder, 'zeros'), zeros);
+  assert.throws(() => readIdx(join(folder, 'zeros')), { message: 'zeros: expected 244 bytes for 60 dimensions (0×0×0×…) of ubyte, found 2000.' });
+});
+
 test('IDX truncated inside the header or the gzip stream', () => {
   const full = encodeIdx([2, 2, 2], new Uint8Array(8));
   writeFileSync(join(folder, 'short-header'), full.subarray(0, 9));

@@ -32,3 +32,15 @@ test('renderDigitRow puts labels above digits side by side', () => {
   assert.match(lines[0]!, /^ {13}7 {14} {2} {13}2 {14} {2} {12}1→7$/);
   assert.throws(() => renderDigitRow(images, [1]), { message: 'renderDigitRow got 3 images but 1 labels; give one label per image.' });
 });
+
+test('renderDigitRow wraps digits that do not fit the width onto further rows', () => {
+  const digit = Uint8Array.from([255, 0, 0, 255]);
+  const five = Array.from({ length: 5 }, () => digit);
+  // 2 columns a digit and 2 between: 10 characters hold 3 digits.
+  assert.equal(renderDigitRow(five, [1, 2, 3, 4, 5], { rows: 2, cols: 2, width: 10 }), '1   2   3\n▒▒  ▒▒  ▒▒\n\n4   5\n▒▒  ▒▒');
+  assert.equal(renderDigitRow(five, [1, 2, 3, 4, 5], { rows: 2, cols: 2 }).split('\n').length, 2);
+  assert.equal(renderDigitRow([digit, digit], [1, 2], { rows: 2, cols: 2, width: 1 }), '1\n▒▒\n\n2\n▒▒');
+  assert.throws(() => renderDigitRow([digit], [1], { rows: 2, cols: 2, width: 0 }), {
+    message: 'renderDigitRow width 0 is invalid: give the widest line as a positive whole number of characters.',
+  });
+});

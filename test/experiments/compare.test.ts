@@ -42,8 +42,9 @@ test('a failing run gets an error row, the next still runs, and the report is re
   assert.deepEqual(result.rows.map((row) => row.name), ['baseline-32', 'odd', 'small']);
   assert.match(result.rows[1]!.error!, /run 2 \("odd"\): optimizer must be one of "adam", "rmsprop", "sgd"; got "adamw"\./);
   assert.equal(result.rows[0]!.epochsRun, 2);
-  assert.equal(result.rows[0]!.reportedAccuracy, 0.9608);
-  assert.equal(result.rows[0]!.reportedSource, 'notebook 003');
+  // Two epochs on 1000 images is not the notebook's run: its figure is left out.
+  assert.equal(result.rows[0]!.reportedAccuracy, undefined);
+  assert.equal(result.rows[0]!.reportedSource, undefined);
   assert.equal(result.rows[2]!.parameters, 784 * 20 + 20 + 20 * 10 + 10);
   assert.ok(result.rows[2]!.testAccuracy! > 0.3);
   assert.equal(result.rows[2]!.reportedAccuracy, undefined);

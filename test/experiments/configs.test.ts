@@ -34,6 +34,9 @@ test('a preset with changes keeps the rest of the preset', () => {
   assert.equal(experiment.learningRate, 0.01);
   assert.equal(experiment.optimizer, 'rmsprop');
   assert.equal(experiment.validation, 0.15);
+  // A changed setting makes it another model than the notebook's, as with digitnet train's options.
+  assert.equal(experiment.reported, null);
+  assert.equal(resolveExperiment({ preset: 'baseline-32', name: 'b32', seed: 3 }).reported?.accuracy, 0.9608);
 });
 
 test('a custom config gets Keras defaults and accepts snake_case losses', () => {

@@ -67,8 +67,8 @@ export function registerCompare(program: Command): void {
     .description("train several models one after another and compare them (default: every seed notebook's model)")
     .argument('[file]', 'a JSON file { "runs": [ "preset-name" | { "preset": ..., "epochs": ... } | { "name", "hidden", "optimizer", ... } ] }')
     .requiredOption('--out <dir>', 'folder for compare.html, compare.json, compare.csv and the curves chart')
-    .option('--limit <n>', 'train every run on the first N images only')
-    .option('--max-epochs <n>', 'cap every run at N epochs')
+    .option('--limit <n>', "train every run on the first N images only (the notebooks' figures are then left out)")
+    .option('--max-epochs <n>', "cap every run at N epochs (the notebooks' figures are then left out)")
     .option('--seed <n>', 'seed for runs that have none')
     .option('--seeds <list>', 'train every model once per seed, e.g. 1,2,3 or 1-5, and report the mean test accuracy with its range')
     .action(async (file: string | undefined, options: CompareOptions) => {

@@ -15,10 +15,14 @@ export interface ExploreOptions {
   digits?: values.OptionValue;
 }
 
+// A pipe or a file has no width; 80 is what a terminal has when nobody changed it.
+function terminalWidth(): number {
+  return process.stdout.columns || 80;
+}
+
 // Each drawn digit takes its width plus a two-space gap.
 function digitsThatFit(cols: number): number {
-  const columns = process.stdout.columns ?? 120;
-  return Math.max(1, Math.min(10, Math.floor((columns + 2) / (cols + 2))));
+  return Math.max(1, Math.min(10, Math.floor((terminalWidth() + 2) / (cols + 2))));
 }
 
 function shapeRows(name: string, set: ImageSet): string[][] {
@@ -56,7 +60,7 @@ export function runExplore(options: ExploreOptions): void {
   const images = Array.from({ length: shown }, (_, index) => train.images.subarray(index * size, (index + 1) * size));
   const labels = images.map((_, index) => (train.labels.length > 0 ? String(train.labels[index]) : '?'));
   print(shown === 1 ? '\nThe first training image and its label' : `\nThe first ${shown} training images and their labels`);
-  print(renderDigitRow(images, labels, { rows: train.rows, cols: train.cols }));
+  print(renderDigitRow(images, labels, { rows: train.rows, cols: train.cols, width: terminalWidth() }));
 }
 
 export function registerExplore(program: Command): void {

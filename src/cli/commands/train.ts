@@ -2,11 +2,11 @@
  * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
  * option given overriding the preset's value.
  */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
-import { HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
+import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
 import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
@@ -286,8 +286,7 @@ export function trainExperiment(config: TrainConfig, images: ExperimentImages): 
     data: images,
     limit: config.limit,
     seed: config.seed,
-    // The notebook's figure only measures the notebook's model.
-    reported: config.overrides.length === 0 ? base.reported : null,
+    reported: figureUnlessChanged(base.reported, config.overrides),
   };
 }
 
@@ -378,7 +377,8 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     trainSamples: result.trainLabels.length,
     savedTo: config.save,
   };
-  if (config.json) writeFileSync(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
+  // As --save: an interrupted write leaves the earlier file or the whole new one, never half of it.
+  if (config.json) writeFileAtomic(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
   if (config.report) {
     const { writeRunReport } = await import('../../report/report-html.js');
     const written = await writeRunReport(
@@ -395,8 +395,7 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   const label = evaluatedOn === 'test set' ? 'Test' : 'Validation';
   print(`${label} loss: ${result.testLoss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${result.testAccuracy.toFixed(4)} (${formatPercent(result.testAccuracy)})`);
   if (talk) {
-    const preset = findPreset(config.preset);
-    if (config.overrides.length === 0 && preset.reported) print(`Notebook ${preset.notebook} reported ${reportedFigure(preset)} accuracy for this model.`);
+    if (result.reported) print(`Notebook ${config.notebook} reported ${reportedFigure(findPreset(config.preset))} accuracy for this model.`);
     print(`Trained ${plural(result.epochsRun, 'epoch')} in ${result.seconds.toFixed(1)} s.`);
   }
   print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
