@@ -58,7 +58,7 @@ test('a failing run gets an error row, the next still runs, and the report is re
 
   const messages = events.map((event) => event.message);
   assert.ok(messages.includes('run 1/3 baseline-32 · starting'), messages.join('\n'));
-  assert.ok(messages.some((message) => /^run 1\/3 baseline-32 · epoch 2\/2 · val_acc \d+\.\d\d% · ETA /.test(message)), messages.join('\n'));
+  assert.ok(messages.some((message) => /^run 1\/3 baseline-32 · epoch 2\/2 · acc \d+\.\d\d% · ETA /.test(message)), messages.join('\n'));
   assert.ok(messages.some((message) => /^run 2\/3 odd · failed: /.test(message)));
   assert.ok(messages.some((message) => /^run 3\/3 small · done in .* · accuracy \d+\.\d\d%/.test(message)));
 });
