@@ -151,9 +151,39 @@ export const PRESETS: readonly Preset[] = [
 export const DEFAULT_PRESET = 'mlp-256-dropout-128';
 
 export function findPreset(name: string): Preset {
-  const preset = PRESETS.find((candidate) => candidate.name === name);
-  if (!preset) throw new Error(`Unknown preset "${name}": allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
+  // Names are lowercase; "MLP-50-50" means mlp-50-50.
+  const preset = PRESETS.find((candidate) => candidate.name === name.toLowerCase());
+  if (!preset) {
+    const closest = closestPresetName(name);
+    const suggestion = closest ? ` (did you mean ${closest}?)` : '';
+    throw new Error(`Unknown preset "${name}"${suggestion}: allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
+  }
   return preset;
+}
+
+/** The preset name within a few typos of `name` (a missing, extra or swapped letter), if one is. */
+export function closestPresetName(name: string): string | undefined {
+  const typed = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of PRESETS) {
+    const distance = editDistance(typed, candidate.name);
+    if (!best || distance < best.distance) best = { name: candidate.name, distance };
+  }
+  // Beyond about a third of the name, the "closest" is just another name.
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+// Levenshtein distance, one row at a time.
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** The layers of an MLP: Flatten when the input is an image, hidden relu layers with their dropout, a softmax output. */

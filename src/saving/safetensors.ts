@@ -50,7 +50,9 @@ export function decodeSafetensors(file: Buffer, source: string): SafetensorsFile
   if (file.length < HEADER_LENGTH_BYTES) fail(`it is ${file.length} bytes long, shorter than the 8-byte header length`);
   const headerLength = file.readBigUInt64LE(0);
   if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, file.length - HEADER_LENGTH_BYTES))) {
-    fail(`its header claims ${headerLength} bytes but the file has ${file.length - HEADER_LENGTH_BYTES} after the length`);
+    // Another kind of file (a JSON run file, a PNG) starts with bytes that read as an absurd length.
+    const kind = headerLength > BigInt(file.length) ? ' (it does not start as a .safetensors file does: is it another kind of file?)' : '';
+    fail(`its header claims ${headerLength} bytes but the file has ${file.length - HEADER_LENGTH_BYTES} after the length${kind}`);
   }
   const dataStart = HEADER_LENGTH_BYTES + Number(headerLength);
   let header: unknown;

@@ -62,8 +62,10 @@ test('train on 2,000 images saves the model and writes the run as JSON', () => {
   const json = join(dir, 'run.json');
   writeFileSync(json, 'an earlier run\n');
   const earlier = statSync(json).ino;
-  const run = digitnet('train', '--limit', '2000', '--epochs', '2', '--layers', '32', '--save', model(), '--json', json, '--seed', '1');
+  const run = digitnet('train', '--limit', '2000', '--epochs', '2', '--layers', '32', '--early-stopping', '5', '--save', model(), '--json', json, '--seed', '1');
   assert.equal(run.status, 0, run.stderr);
+  // The plan names early stopping, which can end training before the epochs given.
+  assert.match(run.stdout, /^Settings: .*, 2 epochs at most, early stopping after 5 epochs without improvement, batch 128\.$/m);
   // Written as --save is, through a temporary file renamed into place: the earlier file is
   // replaced whole, never written into, so an interrupted write cannot leave half a JSON.
   assert.notEqual(statSync(json).ino, earlier, 'run.json is a new file, not the earlier one rewritten');
@@ -315,6 +317,8 @@ test('a CSV train file trains with a validation split and says there is no test 
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /train\.csv has no test set: the final loss and accuracy are on the last 10% held out for validation\./);
   assert.match(run.stdout, /^Validation loss: [\d.]+ - validation accuracy: /m);
+  // The plan says how many images train, not only how many were read.
+  assert.match(run.stdout, /^Data: .*200 training images, holding out the last 10% for validation, which leaves 180 to train on\.$/m);
   const result = JSON.parse(readFileSync(json, 'utf8'));
   assert.equal(result.evaluatedOn, 'validation split');
   assert.equal(result.trainSamples, 180);

@@ -67,6 +67,9 @@ test('unknown optimizer, loss, activation, layer option and preset', () => {
   assert.throws(() => dense({ units: 0 }), { message: 'dense(): units must be a positive integer; got 0.' });
   assert.throws(() => dense({ units: 3, unit: 4 } as never), /dense\(\): unknown option "unit"; allowed are units, activation/);
   assert.throws(() => findPreset('resnet'), /Unknown preset "resnet": allowed are mlp-50-50-train20, /);
+  // A typo gets the nearest name; case does not matter.
+  assert.throws(() => findPreset('mlp-256-droput-128'), /^Error: Unknown preset "mlp-256-droput-128" \(did you mean mlp-256-dropout-128\?\): allowed are /);
+  assert.equal(findPreset('MLP-50-50').name, 'mlp-50-50');
 });
 
 test('losses that need softmax or one-hot targets say so', async () => {

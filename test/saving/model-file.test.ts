@@ -79,6 +79,10 @@ test('loading refuses missing, truncated and inconsistent files with a clear err
     /header claims \d+ bytes/,
   );
   assert.throws(() => loadModel(corrupt('not-json', (bytes) => { const copy = Buffer.from(bytes); copy.write('!', 8); return copy; })), /header is not JSON/);
+  // A file of another kind (here a JSON run file) is named as such, not only by its absurd length.
+  const runFile = join(folder, 'run.json');
+  writeFileSync(runFile, JSON.stringify({ config: { preset: 'mlp-50-50' }, test: { accuracy: 0.97 } }));
+  assert.throws(() => loadModel(runFile), /run\.json is not a valid model file: its header claims \d+ bytes .* is it another kind of file\?\)\.$/);
 });
 
 test('loading refuses a wrong dtype, shape or offsets', () => {

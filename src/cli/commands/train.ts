@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
+import { validationSplitIndex } from '../../models/inputs.js';
 import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
@@ -252,12 +253,13 @@ export interface TrainResult {
   savedTo: string | null;
 }
 
-function describeValidation(config: TrainConfig, testCount: number): string {
+function describeValidation(config: TrainConfig, trainCount: number, testCount: number): string {
   switch (config.validation.kind) {
     case 'test':
       return `validating on the ${formatCount(testCount)} test images each epoch`;
     case 'split':
-      return `holding out the last ${formatPercent(config.validation.fraction, 0)} for validation`;
+      // Say what trains: with 80% held out, "2,000 training images" alone would overstate it fivefold.
+      return `holding out the last ${formatPercent(config.validation.fraction, 0)} for validation, which leaves ${formatCount(validationSplitIndex(trainCount, config.validation.fraction))} to train on`;
     case 'none':
       return 'without validation';
   }
@@ -408,12 +410,13 @@ function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, d
   if (!isCrossentropy(config.loss)) print('Note: meanSquaredError on softmax outputs trains slowly; the notebooks used cross-entropy.');
   const train = data.train;
   const limited = config.limit !== null && config.limit < loaded.train.count ? ` (the first ${formatCount(train.count)} of ${formatCount(loaded.train.count)})` : '';
-  print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, data.test?.count ?? 0)}.`);
+  print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, train.count, data.test?.count ?? 0)}.`);
   for (const note of config.notes) print(`Note: ${note}`);
   print(
     `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
       `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
-      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${plural(config.epochs, 'epoch')}, batch ${config.batchSize}.`,
+      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${plural(config.epochs, 'epoch')}` +
+      `${config.earlyStopping ? ` at most, early stopping after ${plural(config.earlyStopping.patience, 'epoch')} without improvement${config.earlyStopping.restoreBest ? ' (best weights restored)' : ''}` : ''}, batch ${config.batchSize}.`,
   );
   print(model.summaryText());
 }
