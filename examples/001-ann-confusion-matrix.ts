@@ -39,8 +39,9 @@ const xTest = imagesOf(test);
 console.log('x_train:', shapeText(xTrain.shape), dtype(xTrain), '· first pixel', xTrain.data[0]);
 console.log('y_train:', shapeText([train.labels.length]), 'uint8 · first label', train.labels[0]);
 
+// plt.imshow(x_train[1]): the notebook draws image 1, the second (its text calls it "the first").
 console.log(renderDigit(train.images.subarray(784, 2 * 784)));
-console.log(`The first train label is ${train.labels[1]}\n`);
+console.log(`Train image 1 (drawn above) has label ${train.labels[1]}\n`);
 
 // x_train_norm = x_train / 255.0
 const xTrainNorm = normalize(xTrain);
