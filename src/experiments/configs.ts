@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
-import { closestPresetName, PRESETS, type HiddenLayer, type Preset } from '../models/presets.js';
+import { didYouMean, PRESETS, presetNamed, type HiddenLayer, type Preset } from '../models/presets.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
 import { formatValue, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
 
@@ -222,11 +222,9 @@ export function resolveExperiment(config: unknown, context = 'experiment'): Reso
 }
 
 function findPresetIn(presetName: string, context: string): Preset {
-  const preset = PRESETS.find((candidate) => candidate.name === presetName.toLowerCase());
+  const preset = presetNamed(presetName);
   if (!preset) {
-    const closest = closestPresetName(presetName);
-    const suggestion = closest ? ` (did you mean ${closest}?)` : '';
-    throw new Error(`${context}: unknown preset ${formatValue(presetName)}${suggestion}; allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
+    throw new Error(`${context}: unknown preset ${formatValue(presetName)}${didYouMean(presetName)}; allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
   }
   return preset;
 }

@@ -151,18 +151,24 @@ export const PRESETS: readonly Preset[] = [
 export const DEFAULT_PRESET = 'mlp-256-dropout-128';
 
 export function findPreset(name: string): Preset {
-  // Names are lowercase; "MLP-50-50" means mlp-50-50.
-  const preset = PRESETS.find((candidate) => candidate.name === name.toLowerCase());
-  if (!preset) {
-    const closest = closestPresetName(name);
-    const suggestion = closest ? ` (did you mean ${closest}?)` : '';
-    throw new Error(`Unknown preset "${name}"${suggestion}: allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
-  }
+  const preset = presetNamed(name);
+  if (!preset) throw new Error(`Unknown preset "${name}"${didYouMean(name)}: allowed are ${PRESETS.map((candidate) => candidate.name).join(', ')}.`);
   return preset;
 }
 
+/** The preset of that name; names are lowercase, so "MLP-50-50" means mlp-50-50. */
+export function presetNamed(name: string): Preset | undefined {
+  return PRESETS.find((candidate) => candidate.name === name.toLowerCase());
+}
+
+/** " (did you mean NAME?)" when a preset name is within a few typos of `name`, else nothing. */
+export function didYouMean(name: string): string {
+  const closest = closestPresetName(name);
+  return closest ? ` (did you mean ${closest}?)` : '';
+}
+
 /** The preset name within a few typos of `name` (a missing, extra or swapped letter), if one is. */
-export function closestPresetName(name: string): string | undefined {
+function closestPresetName(name: string): string | undefined {
   const typed = name.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const candidate of PRESETS) {
