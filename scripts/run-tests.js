@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the library (the CLI tests run the built `digitnet`), then runs every test/**/*.test.ts
-// with Node's own test runner. Extra arguments are passed through (e.g. a single file).
+// Builds the library (the CLI tests run the built `digitnet`), type-checks the tests, examples and
+// benchmarks with it (tsx runs them without checking types, and some tests are about the types),
+// then runs every test/**/*.test.ts with Node's own test runner. Extra arguments are passed
+// through (e.g. a single file), and then the type check is left out.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,10 @@ const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'i
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const requested = process.argv.slice(2);
+if (requested.length === 0) {
+  const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+  if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+}
 const files = requested.length > 0 ? requested : findTests('test');
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

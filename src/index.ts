@@ -10,11 +10,11 @@ export type { TargetInput } from './models/inputs.js';
 export { activation, Activation, dense, Dense, dropout, Dropout, flatten, Flatten, Layer } from './layers/index.js';
 export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, LayerConfig, Weight } from './layers/index.js';
 export type { ActivationName } from './layers/activations.js';
-export type { InitializerName } from './initializers/initializers.js';
-export type { LossName } from './losses/losses.js';
+export type { InitializerIdentifier, InitializerName } from './initializers/initializers.js';
+export type { LossIdentifier, LossName } from './losses/losses.js';
 
 export { adam, Adam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
-export type { OptimizerName } from './optimizers/index.js';
+export type { OptimizerIdentifier, OptimizerName } from './optimizers/index.js';
 export type { AdamOptions } from './optimizers/adam.js';
 export type { RmspropOptions } from './optimizers/rmsprop.js';
 export type { SgdOptions } from './optimizers/sgd.js';

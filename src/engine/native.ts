@@ -13,20 +13,26 @@ import {
   type SparseRows,
 } from './engine.js';
 
-/** The functions build/Release/digitnet.node exports (native/src/addon.cc). */
-interface NativeAddon {
+/** Engine operations whose arguments the addon takes exactly as the Engine states them. */
+type PassedThrough =
+  | 'gatherRows'
+  | 'gatherLabels'
+  | 'inputGradient'
+  | 'weightGradient'
+  | 'dropoutForward'
+  | 'dropoutBackward'
+  | 'softmaxCrossEntropy'
+  | 'meanSquaredError'
+  | 'countCorrect';
+
+/**
+ * The functions build/Release/digitnet.node exports (native/src/addon.cc): the Engine's own where
+ * the arguments are the same, and these where C++ takes them flattened (an activation's code, a
+ * sparse batch's three arrays, an optimizer's settings as numbers).
+ */
+interface NativeAddon extends Pick<Engine, PassedThrough> {
   readonly hardwareThreads: number;
   configure(threads: number, simd: string): string;
-  gatherRows(
-    source: Float32Array | Uint8Array,
-    indices: Uint32Array,
-    start: number,
-    count: number,
-    width: number,
-    scale: number,
-    out: Float32Array,
-  ): void;
-  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void;
   gatherSparseRows(
     source: Float32Array | Uint8Array,
     indices: Uint32Array,
@@ -73,39 +79,6 @@ interface NativeAddon {
   ): void;
   activationForward(activation: number, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
   activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void;
-  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void;
-  weightGradient(
-    input: Float32Array,
-    gradOutput: Float32Array,
-    gradKernel: Float32Array,
-    gradBias: Float32Array | null,
-    m: number,
-    k: number,
-    n: number,
-  ): void;
-  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void;
-  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
-  softmaxCrossEntropy(
-    logits: Float32Array,
-    labels: Int32Array | null,
-    targets: Float32Array | null,
-    probabilities: Float32Array,
-    gradLogits: Float32Array | null,
-    m: number,
-    n: number,
-    meanOver: number,
-    stats: Float64Array,
-  ): void;
-  meanSquaredError(
-    predictions: Float32Array,
-    targets: Float32Array,
-    grad: Float32Array | null,
-    m: number,
-    n: number,
-    meanOver: number,
-    stats: Float64Array,
-  ): void;
-  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void;
   adamUpdate(
     params: Float32Array,
     grads: Float32Array,
@@ -213,6 +186,15 @@ export class NativeEngine implements Engine {
   readonly simd: string;
   readonly threads: number;
   readonly sparseKernels: boolean;
+  readonly gatherRows: Engine['gatherRows'];
+  readonly gatherLabels: Engine['gatherLabels'];
+  readonly inputGradient: Engine['inputGradient'];
+  readonly weightGradient: Engine['weightGradient'];
+  readonly dropoutForward: Engine['dropoutForward'];
+  readonly dropoutBackward: Engine['dropoutBackward'];
+  readonly softmaxCrossEntropy: Engine['softmaxCrossEntropy'];
+  readonly meanSquaredError: Engine['meanSquaredError'];
+  readonly countCorrect: Engine['countCorrect'];
   private readonly addon: NativeAddon;
 
   /** Use loadNativeEngine(); the addon is process-wide, so there is one engine per process. */
@@ -223,22 +205,17 @@ export class NativeEngine implements Engine {
     // expands the rows for the dense kernels.
     this.sparseKernels = simd === 'avx512';
     this.threads = threads;
-  }
-
-  gatherRows(
-    source: Float32Array | Uint8Array,
-    indices: Uint32Array,
-    start: number,
-    count: number,
-    width: number,
-    scale: number,
-    out: Float32Array,
-  ): void {
-    this.addon.gatherRows(source, indices, start, count, width, scale, out);
-  }
-
-  gatherLabels(labels: Uint8Array | Int32Array, indices: Uint32Array, start: number, count: number, out: Int32Array): void {
-    this.addon.gatherLabels(labels, indices, start, count, out);
+    // The addon's functions take these arguments as they are, and use no `this`, so they serve
+    // as the methods themselves: no JavaScript frame between the model and the kernel.
+    this.gatherRows = addon.gatherRows;
+    this.gatherLabels = addon.gatherLabels;
+    this.inputGradient = addon.inputGradient;
+    this.weightGradient = addon.weightGradient;
+    this.dropoutForward = addon.dropoutForward;
+    this.dropoutBackward = addon.dropoutBackward;
+    this.softmaxCrossEntropy = addon.softmaxCrossEntropy;
+    this.meanSquaredError = addon.meanSquaredError;
+    this.countCorrect = addon.countCorrect;
   }
 
   denseForward(
@@ -260,22 +237,6 @@ export class NativeEngine implements Engine {
 
   activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
     this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
-  }
-
-  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void {
-    this.addon.inputGradient(gradOutput, kernel, gradInput, m, k, n);
-  }
-
-  weightGradient(
-    input: Float32Array,
-    gradOutput: Float32Array,
-    gradKernel: Float32Array,
-    gradBias: Float32Array | null,
-    m: number,
-    k: number,
-    n: number,
-  ): void {
-    this.addon.weightGradient(input, gradOutput, gradKernel, gradBias, m, k, n);
   }
 
   gatherSparseRows(
@@ -313,44 +274,6 @@ export class NativeEngine implements Engine {
     n: number,
   ): void {
     this.addon.sparseWeightGradient(input.rowStarts, input.columns, input.values, gradOutput, gradKernel, gradBias, m, k, n);
-  }
-
-  dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
-    this.addon.dropoutForward(input, output, mask, count, rate, seed);
-  }
-
-  dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {
-    this.addon.dropoutBackward(grad, mask, count);
-  }
-
-  softmaxCrossEntropy(
-    logits: Float32Array,
-    labels: Int32Array | null,
-    targets: Float32Array | null,
-    probabilities: Float32Array,
-    gradLogits: Float32Array | null,
-    m: number,
-    n: number,
-    meanOver: number,
-    stats: Float64Array,
-  ): void {
-    this.addon.softmaxCrossEntropy(logits, labels, targets, probabilities, gradLogits, m, n, meanOver, stats);
-  }
-
-  meanSquaredError(
-    predictions: Float32Array,
-    targets: Float32Array,
-    grad: Float32Array | null,
-    m: number,
-    n: number,
-    meanOver: number,
-    stats: Float64Array,
-  ): void {
-    this.addon.meanSquaredError(predictions, targets, grad, m, n, meanOver, stats);
-  }
-
-  countCorrect(probabilities: Float32Array, labels: Int32Array, m: number, n: number, stats: Float64Array): void {
-    this.addon.countCorrect(probabilities, labels, m, n, stats);
   }
 
   adamUpdate(

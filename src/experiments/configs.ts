@@ -78,7 +78,6 @@ export interface ResolvedExperiment {
   name: string;
   /** The preset it started from, if any. */
   preset: string | null;
-  description: string;
   hidden: HiddenLayer[];
   activation: HiddenActivation;
   /** [28, 28] or [784] for MNIST; for other images only its length counts (Flatten first, or flat vectors). */
@@ -127,11 +126,17 @@ const loss = z.string(LOSS).refine((value) => {
   }
 }, LOSS);
 
+// Keras's class spellings ('Adam', 'RMSprop') are accepted, as compile() accepts them.
+const optimizer = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum(OPTIMIZER_NAMES as [OptimizerName, ...OptimizerName[]]));
+
 // Shared by both object forms; optional here, required fields are added per form.
 const settings = {
   name: name.optional(),
   activation: z.enum(HIDDEN_ACTIVATIONS).optional(),
-  optimizer: z.enum(OPTIMIZER_NAMES as [OptimizerName, ...OptimizerName[]]).optional(),
+  optimizer: optimizer.optional(),
   learningRate: positiveNumber.optional(),
   loss: loss.optional(),
   epochs: positiveInteger.optional(),
@@ -201,7 +206,6 @@ export function resolveExperiment(config: unknown, context = 'experiment'): Reso
   const resolved: ResolvedExperiment = {
     name: parsed.name,
     preset: null,
-    description: `${hiddenLayersLabel(parsed.hidden)} ${parsed.activation ?? 'relu'}, ${parsed.optimizer}`,
     hidden: parsed.hidden.map((layer) => ({ ...layer })),
     activation: parsed.activation ?? 'relu',
     inputShape: [...(parsed.inputShape ?? [784])],
@@ -233,7 +237,6 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
   const resolved: ResolvedExperiment = {
     name: given.name ?? preset.name,
     preset: preset.name,
-    description: preset.description,
     hidden: preset.hidden.map((layer) => ({ ...layer })),
     activation: given.activation ?? 'relu',
     inputShape: [...preset.inputShape],

@@ -1,7 +1,11 @@
+import { camelFromSnake, type SnakeCase } from '../naming.js';
 import type { Random } from '../random/rng.js';
 
 /** Weight initializers, by Keras's names in TypeScript spelling. */
 export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones';
+
+/** What a layer takes: an InitializerName, or Keras's spelling of it ('glorot_uniform'). */
+export type InitializerIdentifier = InitializerName | SnakeCase<InitializerName>;
 
 export const INITIALIZER_NAMES: readonly InitializerName[] = ['glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'zeros', 'ones'];
 
@@ -11,7 +15,7 @@ const TRUNCATED_NORMAL_CORRECTION = 0.8796256610342398;
 
 /** Accepts Keras's snake_case spelling too ('glorot_uniform'), so configs copied from Python work. */
 export function parseInitializer(name: string, what: string): InitializerName {
-  const camel = name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const camel = camelFromSnake(name);
   if ((INITIALIZER_NAMES as readonly string[]).includes(camel)) return camel as InitializerName;
   throw new Error(`Unknown ${what} "${name}": allowed are ${INITIALIZER_NAMES.join(', ')}.`);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Engine, SparseRows } from '../engine/engine.js';
-import { initialize, parseInitializer, type InitializerName } from '../initializers/initializers.js';
+import { initialize, parseInitializer, type InitializerIdentifier, type InitializerName } from '../initializers/initializers.js';
 import type { Random } from '../random/rng.js';
 import { parseOptions, positiveInteger, shape } from '../validation.js';
 import { parseActivation, type ActivationName } from './activations.js';
@@ -11,8 +11,8 @@ export interface DenseOptions {
   activation?: ActivationName;
   inputShape?: readonly number[];
   useBias?: boolean;
-  kernelInitializer?: InitializerName;
-  biasInitializer?: InitializerName;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
   name?: string;
 }
 

@@ -1,12 +1,17 @@
+import { camelFromSnake, type SnakeCase } from '../naming.js';
+
 /** Loss functions, by Keras's names in TypeScript spelling. The engine computes them (fused with softmax where possible). */
 export type LossName = 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
+
+/** What compile() takes: a LossName, or Keras's spelling of it ('sparse_categorical_crossentropy', 'mse'). */
+export type LossIdentifier = LossName | SnakeCase<LossName> | 'mse';
 
 export const LOSS_NAMES: readonly LossName[] = ['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError'];
 
 /** Accepts Keras's snake_case spelling too ('sparse_categorical_crossentropy', 'mse'). */
 export function parseLoss(name: string): LossName {
   const aliases: Record<string, LossName> = { mse: 'meanSquaredError', mean_squared_error: 'meanSquaredError' };
-  const camel = aliases[name] ?? name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  const camel = aliases[name] ?? camelFromSnake(name);
   if ((LOSS_NAMES as readonly string[]).includes(camel)) return camel as LossName;
   throw new Error(`Unknown loss "${name}": allowed are ${LOSS_NAMES.join(', ')}.`);
 }

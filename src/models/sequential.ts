@@ -8,8 +8,8 @@ import { getEngine } from '../engine/select.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
-import { isCrossentropy, parseLoss, takesLabels, type LossName } from '../losses/losses.js';
-import { createOptimizer, type Optimizer, type OptimizerName } from '../optimizers/index.js';
+import { isCrossentropy, parseLoss, takesLabels, type LossIdentifier, type LossName } from '../losses/losses.js';
+import { createOptimizer, type Optimizer, type OptimizerIdentifier, type OptimizerName } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
 import { parseOptions, positiveInteger, shape } from '../validation.js';
@@ -30,8 +30,8 @@ import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 import { Workspace } from './workspace.js';
 
 export interface CompileOptions {
-  optimizer: OptimizerName | Optimizer;
-  loss: LossName;
+  optimizer: OptimizerIdentifier | Optimizer;
+  loss: LossIdentifier;
   metrics?: readonly string[];
 }
 

@@ -4,6 +4,8 @@ import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
+/** What compile() takes: an OptimizerName, or Keras's class spelling of it ('Adam', 'RMSprop', 'SGD'); case is ignored. */
+export type OptimizerIdentifier = OptimizerName | 'Adam' | 'RMSprop' | 'SGD';
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adam', 'rmsprop', 'sgd'];
 
 /** An optimizer from its name (with Keras's defaults) or its saved config. */
