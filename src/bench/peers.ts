@@ -51,7 +51,7 @@ export function packageRoot(): string {
 }
 
 /** Debian's python3-torch installs for /usr/bin/python3, which may differ from `python3` on PATH. */
-function pythonCommand(): string {
+export function pythonCommand(): string {
   const configured = process.env.DIGITNET_PYTHON;
   if (configured !== undefined && configured.trim() !== '') return configured;
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
