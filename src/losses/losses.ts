@@ -10,7 +10,7 @@ export const LOSS_NAMES: readonly LossName[] = ['categoricalCrossentropy', 'spar
 
 /** Accepts Keras's snake_case spelling too ('sparse_categorical_crossentropy', 'mse'). */
 export function parseLoss(name: string): LossName {
-  const aliases: Record<string, LossName> = { mse: 'meanSquaredError', mean_squared_error: 'meanSquaredError' };
+  const aliases: Record<string, LossName> = { mse: 'meanSquaredError' };
   const camel = aliases[name] ?? camelFromSnake(name);
   if ((LOSS_NAMES as readonly string[]).includes(camel)) return camel as LossName;
   throw new Error(`Unknown loss "${name}": allowed are ${LOSS_NAMES.join(', ')}.`);
