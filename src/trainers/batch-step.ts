@@ -14,12 +14,19 @@ import type { Workspace } from './workspace.js';
  */
 export class ForwardPass {
   protected readonly last: number;
+  /**
+   * How many numbers a training step draws from the random stream: one 32-bit seed per layer
+   * that draws a mask (dropout hashes its mask from that seed). Every random layer must take
+   * exactly one per step, so that skipping epochs (fit's initialEpoch) can replay the stream.
+   */
+  readonly randomDrawsPerStep: number;
 
   constructor(
     protected readonly engine: Engine,
     protected readonly layers: readonly Layer[],
   ) {
     this.last = layers.length - 1;
+    this.randomDrawsPerStep = layers.filter((layer) => layer.needsMask).length;
   }
 
   /** Forward without dropout; the last layer's output (probabilities for softmax) is left in the workspace. */

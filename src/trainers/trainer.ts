@@ -100,12 +100,20 @@ export class Trainer {
     const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
     const batchBeginLogs: Logs = {};
 
+    // So that loadModel + fit({ initialEpoch, seed }) continues exactly as one uninterrupted fit
+    // with that seed: the skipped epochs' shuffles and dropout seeds are drawn and thrown away.
+    const initialEpoch = parsed.initialEpoch ?? 0;
+    for (let epoch = 0; epoch < Math.min(initialEpoch, epochs); epoch++) {
+      iterator.beginEpoch();
+      random.skip(iterator.steps * step.randomDrawsPerStep);
+    }
+
     model.stopTraining = false;
     let lastLogs: Logs = {};
     await callbacks.trainBegin(lastLogs);
     // Kept across epochs, so that even epochs shorter than the interval let Ctrl-C through.
     let lastYield = performance.now();
-    for (let epoch = parsed.initialEpoch ?? 0; epoch < epochs && !model.stopTraining; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.epochBegin(epoch, {});
       iterator.beginEpoch();
       workspace.stats.fill(0);
