@@ -5,7 +5,7 @@
 export { sequential, Sequential } from './models/sequential.js';
 export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, SequentialOptions } from './models/sequential.js';
 export type { SummaryRow } from './models/summary.js';
-export type { TargetInput } from './models/inputs.js';
+export type { TargetInput } from './trainers/data-adapters/array-data-adapter.js';
 
 export { activation, Activation, dense, Dense, dropout, Dropout, flatten, Flatten, Layer } from './layers/index.js';
 export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, LayerConfig, Weight } from './layers/index.js';

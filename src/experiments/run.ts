@@ -13,7 +13,7 @@ import { tensor, type ImageSet, type Tensor } from '../data/tensor.js';
 import { sliceImageSet, takeFirst, toCategorical } from '../data/transforms.js';
 import { describeEngine } from '../engine/select.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
-import { validationSplitIndex } from '../models/inputs.js';
+import { validationSplitIndex } from '../trainers/data-adapters/validation-split.js';
 import { buildMlp } from '../models/presets.js';
 import type { Sequential } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';

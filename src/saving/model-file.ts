@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LAYER_CLASS_NAMES } from '../layers/index.js';
-import { Sequential, type CompileConfig } from '../models/sequential.js';
+import { registerModelSaver, Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { encodeSafetensors, readSafetensors } from './safetensors.js';
@@ -28,13 +28,7 @@ const OPTIMIZER_PREFIX = 'optimizer/';
 
 const optimizerStateSchema = z.strictObject({ iterations: z.number().int().min(0) });
 
-export interface SaveOptions {
-  /**
-   * Whether to keep the optimizer's state (Adam's moments, momentum, the update count), so that
-   * training the loaded model continues exactly where this one stopped. Default true, as Keras.
-   */
-  includeOptimizer?: boolean;
-}
+export type { SaveOptions } from '../models/sequential.js';
 
 /**
  * Saves the model as one safetensors file: its weights under Keras's names ("dense/kernel"), the
@@ -57,6 +51,9 @@ export function saveModel(model: Sequential, path: string, options: SaveOptions 
   }
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
+
+// model.save(path) writes this format.
+registerModelSaver(saveModel);
 
 /** Loads a model saved by saveModel, checking everything in the file before using it. */
 export function loadModel(path: string): Sequential {

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
-import { validationSplitIndex } from '../../models/inputs.js';
+import { validationSplitIndex } from '../../trainers/data-adapters/validation-split.js';
 import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';

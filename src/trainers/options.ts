@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { Callback } from '../callbacks/callback.js';
+import type { ProgressStream } from '../callbacks/progress-bar.js';
+import type { Tensor } from '../data/tensor.js';
+import { positiveInteger } from '../validation.js';
+import type { TargetInput } from './data-adapters/array-data-adapter.js';
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  validationSplit?: number;
+  validationData?: readonly [Tensor, TargetInput];
+  shuffle?: boolean;
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+  seed?: number;
+  initialEpoch?: number;
+  /** Where the progress bar is written (process.stdout by default). */
+  progressStream?: ProgressStream;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+export const fitSchema = z.strictObject({
+  epochs: positiveInteger.optional(),
+  batchSize: positiveInteger.optional(),
+  validationSplit: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
+  validationData: z.tuple([z.custom<Tensor>(), z.custom<TargetInput>()], 'must be [x, y]').optional(),
+  shuffle: z.boolean().optional(),
+  verbose: z.union([z.literal(0), z.literal(1), z.literal(2)], 'must be 0, 1 or 2').optional(),
+  callbacks: z.array(z.custom<Callback>((value) => typeof value === 'object' && value !== null)).optional(),
+  seed: z
+    .number('must be an integer in 0..4294967295')
+    .int('must be an integer in 0..4294967295')
+    .min(0, 'must be an integer in 0..4294967295')
+    .max(0xffffffff, 'must be an integer in 0..4294967295')
+    .optional(),
+  initialEpoch: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
+  progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
+});
+
+export const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional() });
