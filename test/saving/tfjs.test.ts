@@ -169,3 +169,50 @@ test('exporting over a folder: an earlier export is replaced, anything else is r
   writeFileSync(join(folder, 'a-file'), 'x');
   assert.throws(() => saveTfjs(model, join(folder, 'a-file')), /it is a file/);
 });
+
+test('bad exports: each refused in one sentence naming model.json and the problem', () => {
+  const model = sequential([flatten({ inputShape: [2, 2] }), dense({ units: 3, activation: 'relu' })], { seed: 3 });
+  let counter = 0;
+  /** Our export of the small model, with model.json and the shard edited. */
+  const broken = (change: (json: Record<string, any>, shard: Buffer) => unknown): string => {
+    const directory = join(folder, `bad-${counter++}`);
+    saveTfjs(model, directory);
+    const json = JSON.parse(readFileSync(join(directory, 'model.json'), 'utf8')) as Record<string, any>;
+    const shard = readFileSync(join(directory, 'group1-shard1of1.bin'));
+    const returned = change(json, shard);
+    const newShard = Buffer.isBuffer(returned) ? returned : shard;
+    writeFileSync(join(directory, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(directory, 'group1-shard1of1.bin'), newShard);
+    return directory;
+  };
+  const outside = join(folder, 'outside.bin');
+  writeFileSync(outside, new Uint8Array(60));
+  const cases: [string, RegExp][] = [
+    [broken((_, shard) => shard.subarray(0, 20)), /weight group 1 declares 60 bytes of weights but its shards \(group1-shard1of1\.bin\) hold 20\.$/],
+    [broken((json) => (json.weightsManifest[0].weights[0].shape = [5, 3])), /weight "dense\/kernel" has shape \[5, 3\]|declares 72 bytes/],
+    [broken((json) => (json.weightsManifest[0].weights[0].dtype = 'int32')), /weight "dense\/kernel" has dtype "int32"; digitnet reads float32 weights only\.$/],
+    [broken((json) => json.weightsManifest[0].weights.pop()), /it has no weight "dense\/bias" for layer dense|declares 48 bytes/],
+    [broken((json) => (json.weightsManifest[0].weights[0].shape = [4, 3, 70000])), /with a dimension above the 65536 allowed\.$/],
+    [broken((json) => (json.weightsManifest[0].weights[0].shape = [65536, 65536])), /weights add up to more than the 1073741824 bytes allowed\.$/],
+    [broken((_, shard) => (shard.writeFloatLE(NaN, 8), shard)), /the kernel of dense holds NaN at index 2; weights must be finite\.$/],
+    [broken((json) => (json.weightsManifest[0].paths = ['../outside.bin'])), /weight shard path "\.\.\/outside\.bin" leaves or walks around the model folder\.$/],
+    [broken((json) => (json.weightsManifest[0].paths = [outside])), /is absolute; shards must be files beside model\.json\.$/],
+    [broken((json) => (json.weightsManifest[0].paths = ['https://example.com/w.bin'])), /is a URL; shards must be files beside model\.json\.$/],
+    [broken((json) => (json.format = 'graph-model')), /it is a graph model \(for tf\.loadGraphModel\); digitnet reads layers models\.$/],
+    [broken((json) => (json.modelTopology.config.layers[1].class_name = 'Conv2D')), /layer 1 is a "Conv2D", which digitnet does not read; supported are InputLayer, Dense, Dropout, Flatten, Activation\.$/],
+    [broken((json) => (json.modelTopology.config.layers[1] = { class_name: 'Lambda', config: { function: 'os.system' } })), /layer 1 is a "Lambda", which digitnet does not read/],
+    [broken((json) => (json.modelTopology.config.layers[1].config.activation = 'elu')), /uses activation "elu"; supported are relu, sigmoid, tanh, softmax, linear\.$/],
+    [broken((json) => (json.modelTopology.config.layers[0].config.batch_input_shape = [null, 300, 300])), /holds 90000 values per sample, more than the 65536 allowed\.$/],
+  ];
+  for (const [directory, pattern] of cases) {
+    assert.throws(() => loadTfjs(directory), (error: Error) => {
+      assert.ok(error.message.startsWith(`${join(directory, 'model.json')} is not a TensorFlow.js model digitnet can read: `), error.message);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+  const notJson = broken(() => undefined);
+  writeFileSync(join(notJson, 'model.json'), '\u0089PNG\r\n');
+  assert.throws(() => loadTfjs(notJson), /model\.json is not a TensorFlow\.js model digitnet can read: it is not JSON \(/);
+  assert.throws(() => loadTfjs(join(folder, 'nowhere')), /^Error: TensorFlow\.js model .*nowhere\/model\.json does not exist\.$/);
+});

@@ -45,10 +45,10 @@ export function decodeOnnx(bytes: Uint8Array, fail: (problem: string) => never):
     model = decodeModel(bytes);
   } catch (error) {
     // protobufjs names the offset where the bytes stop making sense ("index out of range: 812 + 10 > 820").
-    return fail(`it does not decode as an ONNX ModelProto (${(error as Error).message.slice(0, 120)}); is it truncated or another kind of file?`);
+    return fail(`it does not decode as an ONNX ModelProto (${(error as Error).message.slice(0, 120)}): it may be truncated, or another kind of file`);
   }
   const graph = model.graph;
-  if (!graph || !model.opset_import || model.opset_import.length === 0) fail('it has no graph or no opset_import; is it an ONNX model file?');
+  if (!graph || !model.opset_import || model.opset_import.length === 0) fail('it has no graph or no opset_import, which every ONNX model has');
   const opset = model.opset_import!.find((entry) => (entry.domain ?? '') === '' || entry.domain === 'ai.onnx');
   if (!opset) fail(`it imports no opset of the default ONNX domain (only ${model.opset_import!.map((entry) => JSON.stringify(entry.domain)).join(', ')})`);
   const version = Number(opset!.version ?? 0);
