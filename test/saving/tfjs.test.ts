@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -198,6 +198,7 @@ test('bad exports: each refused in one sentence naming model.json and the proble
     [broken((json) => (json.weightsManifest[0].paths = ['../outside.bin'])), /weight shard path "\.\.\/outside\.bin" leaves or walks around the model folder\.$/],
     [broken((json) => (json.weightsManifest[0].paths = [outside])), /is absolute; shards must be files beside model\.json\.$/],
     [broken((json) => (json.weightsManifest[0].paths = ['https://example.com/w.bin'])), /is a URL; shards must be files beside model\.json\.$/],
+    [broken((json, shard) => (symlinkSync(outside, join(folder, `bad-${counter - 1}`, 'link.bin')), (json.weightsManifest[0].paths = ['link.bin']), shard)), /weight shard "link\.bin" is a link that leads out of the model folder\.$/],
     [broken((json) => (json.format = 'graph-model')), /it is a graph model \(for tf\.loadGraphModel\); digitnet reads layers models\.$/],
     [broken((json) => (json.modelTopology.config.layers[1].class_name = 'Conv2D')), /layer 1 is a "Conv2D", which digitnet does not read; supported are InputLayer, Dense, Dropout, Flatten, Activation\.$/],
     [broken((json) => (json.modelTopology.config.layers[1] = { class_name: 'Lambda', config: { function: 'os.system' } })), /layer 1 is a "Lambda", which digitnet does not read/],

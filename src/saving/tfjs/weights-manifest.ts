@@ -101,7 +101,9 @@ export function readShards(manifest: WeightsManifest, folder: string, fail: (pro
         if (!stats.isFile()) fail(`weight shard ${JSON.stringify(path)} is not a file`);
         size = stats.size;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') fail(`weight shard ${JSON.stringify(path)} is missing`);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') fail(`weight shard ${JSON.stringify(path)} is missing`);
+        if (code !== undefined) fail(`weight shard ${JSON.stringify(path)} cannot be read (${code})`);
         throw error;
       }
       return { path, file, size: size! };
