@@ -74,11 +74,15 @@ test('ONNX Runtime (onnxruntime-web, wasm) runs our export as digitnet predicts,
   assert.ok(!written.graph!.node!.some((node) => node.op_type === 'Dropout'));
 });
 
-test('a softmax over a 2-D sample is exported over the whole sample, as digitnet computes it', async () => {
+test('a softmax over a 2-D sample is exported over the whole sample, as digitnet computes it; a model of flat inputs needs no Flatten', async () => {
   const model = sequential([activation({ activation: 'softmax', inputShape: [3, 4] }), flatten(), dense({ units: 2, activation: 'tanh' })], { seed: 2 });
   const input = Float32Array.from({ length: 24 }, (_, index) => Math.sin(index));
   const theirs = await runWithOnnxRuntime(encodeOnnx(model), input, [2, 3, 4]);
   assert.ok(maxDifference(theirs, model.predict(tensor(input, [2, 3, 4])).data) <= 1e-6);
+  const flat = sequential([dense({ units: 5, activation: 'relu', inputShape: [12] }), dense({ units: 3, activation: 'softmax' })], { seed: 3 });
+  const flatInput = input.subarray(0, 24);
+  const flatTheirs = await runWithOnnxRuntime(encodeOnnx(flat), flatInput, [2, 12]);
+  assert.ok(maxDifference(flatTheirs, flat.predict(tensor(flatInput, [2, 12])).data) <= 1e-6);
 });
 
 const python = '/usr/bin/python3';

@@ -116,7 +116,7 @@ test('a model built and saved by TensorFlow.js loads in digitnet with the same p
   assert.ok(maxDifference(expected, ours) <= 1e-5, `largest difference ${maxDifference(expected, ours)}`);
 });
 
-test('a Keras model converted by tensorflowjs_converter (model_config, InputLayer, Keras names) loads', () => {
+test('a Keras model converted by tensorflowjs_converter (model_config, InputLayer with batch_shape, a DTypePolicy, Keras names) loads', () => {
   const directory = join(folder, 'converted');
   mkdirSync(directory);
   const kernel = Float32Array.from({ length: 6 }, (_, index) => index / 10 - 0.2);
@@ -133,8 +133,8 @@ test('a Keras model converted by tensorflowjs_converter (model_config, InputLaye
         config: {
           name: 'sequential',
           layers: [
-            { class_name: 'InputLayer', config: { batch_input_shape: [null, 3], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' } },
-            { class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: 'float32', units: 2, activation: 'softmax', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } } },
+            { class_name: 'InputLayer', config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_layer' } },
+            { class_name: 'Dense', config: { name: 'dense', trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, units: 2, activation: 'softmax', use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } } },
           ],
         },
       },
@@ -158,6 +158,10 @@ test('exporting over a folder: an earlier export is replaced, anything else is r
   saveTfjs(model, directory);
   const other = sequential([dense({ units: 2, inputShape: [4] })], { seed: 2 });
   saveTfjs(other, join(directory, 'model.json'));
+  assert.deepEqual(loadTfjs(directory).getWeights(), other.getWeights());
+  saveTfjs(model, `${directory}/`);
+  assert.deepEqual(loadTfjs(directory).getWeights(), model.getWeights());
+  saveTfjs(other, directory);
   assert.deepEqual(loadTfjs(directory).getWeights(), other.getWeights());
   assert.ok(!readdirSync(folder).some((name) => name.endsWith('.tmp') || name.endsWith('.old')), 'nothing temporary is left');
 

@@ -57,7 +57,9 @@ const denseConfig = z.object({
 const dropoutConfig = z.object({ name: layerName, rate: z.number().min(0).lt(1) });
 const namedConfig = z.object({ name: layerName });
 const activationConfig = z.object({ name: layerName, activation: z.string() });
-const inputShapeKeys = z.object({ batch_input_shape: shapeWithBatch.optional(), batch_shape: shapeWithBatch.optional(), dtype: z.string().nullable().optional() });
+// Keras 3 writes the dtype as a DTypePolicy object ({ class_name: 'DTypePolicy', config: { name: 'float32' } }).
+const dtype = z.union([z.string(), z.object({ config: z.object({ name: z.string() }) }).transform((policy) => policy.config.name)]);
+const inputShapeKeys = z.object({ batch_input_shape: shapeWithBatch.optional(), batch_shape: shapeWithBatch.optional(), dtype: dtype.nullable().optional() });
 
 /** Parses the topology into digitnet's layers; `fail` gives the caller's one sentence. */
 export function readTopology(value: unknown, fail: (problem: string) => never): Topology {
@@ -74,9 +76,9 @@ export function readTopology(value: unknown, fail: (problem: string) => never): 
   serialized.forEach((layer, index) => {
     const where = `layer ${index} (${layer.class_name})`;
     const shapeKeys = inputShapeKeys.safeParse(layer.config);
-    if (!shapeKeys.success) fail(`${where} has an invalid input shape (${describe(shapeKeys.error)})`);
-    const { batch_input_shape: batchInputShape, batch_shape: batchShape, dtype } = shapeKeys.data!;
-    if (dtype != null && dtype !== 'float32') fail(`${where} computes in ${dtype}; digitnet reads float32 models`);
+    if (!shapeKeys.success) fail(`${where} has an invalid input shape or dtype (${describe(shapeKeys.error)})`);
+    const { batch_input_shape: batchInputShape, batch_shape: batchShape, dtype: layerDtype } = shapeKeys.data!;
+    if (layerDtype != null && layerDtype !== 'float32') fail(`${where} computes in ${layerDtype}; digitnet reads float32 models`);
     const declared = batchShape ?? batchInputShape;
     if (declared) {
       if (index > 0) fail(`${where} declares an input shape but is not the first layer`);
