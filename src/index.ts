@@ -106,3 +106,6 @@ export type {
 } from './experiments/index.js';
 export { modelSummaryOf, reportInputFromModel, reportInputFromRun, testResultsOf, trainingHistoryOf } from './report/from-model.js';
 export type { RunReportSource } from './report/from-model.js';
+
+export { loadTfjs, saveTfjs, tfjsFormat } from './saving/tfjs/tfjs-format.js';
+export { encodeOnnx, loadOnnx, onnxFormat, saveOnnx } from './saving/onnx/onnx-format.js';
