@@ -11,6 +11,7 @@ import { registerExplore } from './commands/explore.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
+import { registerStudio } from './commands/studio.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerReport(program);
   registerCompare(program);
+  registerStudio(program);
   registerInfo(program);
   registerBench(program);
   return program;
