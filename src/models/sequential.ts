@@ -26,6 +26,7 @@ import {
 } from './inputs.js';
 import { deserializeLayer } from '../layers/index.js';
 import { saveModel, type SaveOptions } from '../saving/model-file.js';
+import { dropQuantization, INFERENCE_PRECISIONS, isQuantized, quantizeLayers, withInferencePrecision, type InferencePrecision } from '../precision/inference.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 import { Workspace } from './workspace.js';
 
@@ -51,11 +52,18 @@ export interface FitOptions {
 
 export interface EvaluateOptions {
   batchSize?: number;
+  /**
+   * 'int8' multiplies on int8 copies of the dense kernels (see quantize()); 'float32' on the
+   * weights themselves. By default int8 once the model is quantized, else float32.
+   */
+  precision?: InferencePrecision;
 }
 
 export interface Evaluation {
   loss: number;
   accuracy: number;
+  /** The same figures in int8, when the model is quantized or precision 'int8' was asked for. */
+  int8?: { loss: number; accuracy: number };
 }
 
 export interface SequentialOptions {
@@ -111,7 +119,10 @@ const fitSchema = z.strictObject({
   progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
 });
 
-const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional() });
+const evaluateSchema = z.strictObject({
+  batchSize: positiveInteger.optional(),
+  precision: z.enum(INFERENCE_PRECISIONS, 'must be "float32" or "int8"').optional(),
+});
 
 /** How one pass over a batch turns the last layer's output into a loss. */
 interface LossPlan {
@@ -278,6 +289,7 @@ export class Sequential implements CallbackModel {
       }
     });
     weights.forEach((weight, index) => weight.values.set(values[index]!));
+    dropQuantization(this.layers);
   }
 
   /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
@@ -413,7 +425,24 @@ export class Sequential implements CallbackModel {
     if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
     const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
-    return this.evaluateRange(features, targets, identityIndices(features.count), parsed.batchSize ?? 32);
+    const indices = identityIndices(features.count);
+    const batchSize = parsed.batchSize ?? 32;
+    const evaluation: Evaluation = withInferencePrecision(this.layers, this.engine, 'float32', () => this.evaluateRange(features, targets, indices, batchSize));
+    // Both figures side by side, so the cost of int8 in accuracy is plain.
+    if (parsed.precision === 'int8' || (parsed.precision === undefined && isQuantized(this.layers))) {
+      evaluation.int8 = withInferencePrecision(this.layers, this.engine, 'int8', () => this.evaluateRange(features, targets, indices, batchSize));
+    }
+    return evaluation;
+  }
+
+  /**
+   * Makes int8 copies of the dense kernels (per output channel; layers under 16 units stay float32)
+   * for predict and evaluate, as Keras's model.quantize('int8'); the float32 weights are kept, and
+   * training or setWeights drops the copies.
+   */
+  quantize(mode: 'int8'): void {
+    if (mode !== 'int8') throw new Error(`quantize(): the mode ${JSON.stringify(mode)} is unknown; use "int8".`);
+    quantizeLayers(this.requireBuilt().layers, this.engine);
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */
@@ -423,17 +452,19 @@ export class Sequential implements CallbackModel {
     if (!this.built) this.build(features.sampleShape);
     this.checkFeatures(features, 'x');
     const batchSize = Math.min(parsed.batchSize ?? 32, features.count);
-    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
-    const indices = identityIndices(features.count);
-    const width = this.layers[this.layers.length - 1]!.outputSize;
-    const result = new Float32Array(features.count * width);
-    const output = workspace.outputs[workspace.outputs.length - 1]!;
-    for (let start = 0; start < features.count; start += batchSize) {
-      const rows = Math.min(batchSize, features.count - start);
-      this.forward(workspace, features, indices, start, rows, false, null, false);
-      result.set(output.subarray(0, rows * width), start * width);
-    }
-    return tensor(result, [features.count, ...this.outputShape]);
+    return withInferencePrecision(this.layers, this.engine, parsed.precision, () => {
+      const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
+      const indices = identityIndices(features.count);
+      const width = this.layers[this.layers.length - 1]!.outputSize;
+      const result = new Float32Array(features.count * width);
+      const output = workspace.outputs[workspace.outputs.length - 1]!;
+      for (let start = 0; start < features.count; start += batchSize) {
+        const rows = Math.min(batchSize, features.count - start);
+        this.forward(workspace, features, indices, start, rows, false, null, false);
+        result.set(output.subarray(0, rows * width), start * width);
+      }
+      return tensor(result, [features.count, ...this.outputShape]);
+    });
   }
 
   /** The predicted class of every sample (argmax of predict). */
@@ -575,7 +606,8 @@ export class Sequential implements CallbackModel {
     let index = 0;
     while (index < this.layers.length && this.layers[index] instanceof Flatten) index++;
     const layer = this.layers[index];
-    if (!(layer instanceof Dense)) return -1;
+    // int8 reads a dense batch (it quantizes the whole of it).
+    if (!(layer instanceof Dense) || layer.int8Active) return -1;
     if (setting === '1') return index;
     if (!this.engine.sparseKernels || layer.units < SPARSE_INPUT_MINIMUM_UNITS) return -1;
     return sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;
