@@ -121,7 +121,7 @@ const fitSchema = z.strictObject({
 
 const evaluateSchema = z.strictObject({
   batchSize: positiveInteger.optional(),
-  precision: z.enum(INFERENCE_PRECISIONS, 'must be "float32" or "int8"').optional(),
+  precision: z.enum(INFERENCE_PRECISIONS).optional(),
 });
 
 /** How one pass over a batch turns the last layer's output into a loss. */
