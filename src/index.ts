@@ -45,7 +45,10 @@ export { readDigitPng, prepareDigit } from './data/image.js';
 export { renderDigit, renderDigitRow } from './data/terminal.js';
 
 export { getEngine, describeEngine } from './engine/select.js';
-export type { Engine } from './engine/engine.js';
+export type { Engine, MatrixPrecision, PrecisionSupport, QuantizedKernel } from './engine/engine.js';
+export { globalPolicy, setGlobalPolicy } from './precision/policy.js';
+export type { DTypePolicyName } from './precision/policy.js';
+export type { InferencePrecision } from './precision/inference.js';
 
 export { buildMlp, buildPresetModel, DEFAULT_PRESET, findPreset, PRESETS } from './models/presets.js';
 export type { HiddenLayer, Preset } from './models/presets.js';

@@ -15,6 +15,7 @@ import type { EvaluateOptions, Evaluation, FitOptions } from '../trainers/option
 import type { TrainableModel } from '../trainers/trainable-model.js';
 import { Trainer } from '../trainers/trainer.js';
 import { parseOptions, shape } from '../validation.js';
+import { dropQuantization, quantizeLayers } from '../precision/inference.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 
 export type { EvaluateOptions, Evaluation, FitOptions } from '../trainers/options.js';
@@ -236,6 +237,7 @@ export class Sequential implements TrainableModel {
       }
     });
     weights.forEach((weight, index) => weight.values.set(values[index]!));
+    dropQuantization(this.layers);
   }
 
   /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
@@ -267,6 +269,16 @@ export class Sequential implements TrainableModel {
   /** Loss and accuracy over (x, y), without dropout. */
   evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
     return this.trainer.evaluate(x, y, options);
+  }
+
+  /**
+   * Makes int8 copies of the dense kernels (per output channel; layers under 16 units stay float32)
+   * for predict and evaluate, as Keras's model.quantize('int8'); the float32 weights are kept, and
+   * training or setWeights drops the copies.
+   */
+  quantize(mode: 'int8'): void {
+    if (mode !== 'int8') throw new Error(`quantize(): the mode ${JSON.stringify(mode)} is unknown; use "int8".`);
+    quantizeLayers(this.requireBuilt().layers, this.engine);
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Callback } from '../callbacks/callback.js';
 import type { ProgressStream } from '../callbacks/progress-bar.js';
 import type { Tensor } from '../data/tensor.js';
+import { INFERENCE_PRECISIONS, type InferencePrecision } from '../precision/inference.js';
 import { positiveInteger } from '../validation.js';
 import type { TargetInput } from './data-adapters/array-data-adapter.js';
 
@@ -21,11 +22,18 @@ export interface FitOptions {
 
 export interface EvaluateOptions {
   batchSize?: number;
+  /**
+   * 'int8' multiplies on int8 copies of the dense kernels (see quantize()); 'float32' on the
+   * weights themselves. By default int8 once the model is quantized, else float32.
+   */
+  precision?: InferencePrecision;
 }
 
 export interface Evaluation {
   loss: number;
   accuracy: number;
+  /** The same figures in int8, when the model is quantized or precision 'int8' was asked for. */
+  int8?: { loss: number; accuracy: number };
 }
 
 export const fitSchema = z.strictObject({
@@ -46,4 +54,7 @@ export const fitSchema = z.strictObject({
   progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
 });
 
-export const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional() });
+export const evaluateSchema = z.strictObject({
+  batchSize: positiveInteger.optional(),
+  precision: z.enum(INFERENCE_PRECISIONS).optional(),
+});

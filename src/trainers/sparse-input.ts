@@ -25,7 +25,8 @@ export function sparseInputLayer(layers: readonly Layer[], engine: Engine, featu
   let index = 0;
   while (index < layers.length && layers[index] instanceof Flatten) index++;
   const layer = layers[index];
-  if (!(layer instanceof Dense)) return -1;
+  // int8 reads a dense batch (it quantizes the whole of it).
+  if (!(layer instanceof Dense) || layer.int8Active) return -1;
   if (setting === '1') return index;
   if (!engine.sparseKernels || layer.units < SPARSE_INPUT_MINIMUM_UNITS) return -1;
   return sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;

@@ -6,6 +6,7 @@ import { tensor, type Tensor } from '../data/tensor.js';
 import { STAT_CORRECT, STAT_LOSS_SUM } from '../engine/engine.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { isQuantized, withInferencePrecision } from '../precision/inference.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
 import { parseOptions } from '../validation.js';
@@ -155,8 +156,15 @@ export class Trainer {
     const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
     const { loss } = this.requireCompiled();
     const data = this.dataSet(x, y, loss, 'x', 'y');
-    const step = new BatchStep(this.model.engine, this.model.layers, lossPlanFor(this.model.layers, loss, this.model.metrics));
-    return this.evaluateSet(data, step, parsed.batchSize ?? 32);
+    const { engine, layers, metrics } = this.model;
+    const step = new BatchStep(engine, layers, lossPlanFor(layers, loss, metrics));
+    const batchSize = parsed.batchSize ?? 32;
+    const evaluation = withInferencePrecision(layers, engine, 'float32', () => this.evaluateSet(data, step, batchSize));
+    // Both figures side by side, so the cost of int8 in accuracy is plain.
+    if (parsed.precision === 'int8' || (parsed.precision === undefined && isQuantized(layers))) {
+      evaluation.int8 = withInferencePrecision(layers, engine, 'int8', () => this.evaluateSet(data, step, batchSize));
+    }
+    return evaluation;
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */
@@ -167,18 +175,20 @@ export class Trainer {
     if (!model.built) model.build(features.sampleShape);
     matchFeatures(model, features, 'x');
     const batchSize = Math.min(parsed.batchSize ?? 32, features.count);
-    const workspace = this.workspace(features, batchSize, false);
-    const step = new ForwardPass(model.engine, model.layers);
-    const indices = identityIndices(features.count);
-    const width = model.layers[model.layers.length - 1]!.outputSize;
-    const result = new Float32Array(features.count * width);
-    const output = workspace.outputs[workspace.outputs.length - 1]!;
-    for (let start = 0; start < features.count; start += batchSize) {
-      const rows = Math.min(batchSize, features.count - start);
-      step.predict(workspace, features, indices, start, rows);
-      result.set(output.subarray(0, rows * width), start * width);
-    }
-    return tensor(result, [features.count, ...model.outputShape]);
+    return withInferencePrecision(model.layers, model.engine, parsed.precision, () => {
+      const workspace = this.workspace(features, batchSize, false);
+      const step = new ForwardPass(model.engine, model.layers);
+      const indices = identityIndices(features.count);
+      const width = model.layers[model.layers.length - 1]!.outputSize;
+      const result = new Float32Array(features.count * width);
+      const output = workspace.outputs[workspace.outputs.length - 1]!;
+      for (let start = 0; start < features.count; start += batchSize) {
+        const rows = Math.min(batchSize, features.count - start);
+        step.predict(workspace, features, indices, start, rows);
+        result.set(output.subarray(0, rows * width), start * width);
+      }
+      return tensor(result, [features.count, ...model.outputShape]);
+    });
   }
 
   private evaluateSet(data: DataSet, step: BatchStep, requestedBatchSize: number): Evaluation {

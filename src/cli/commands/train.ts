@@ -13,6 +13,7 @@ import { validationSplitIndex } from '../../trainers/data-adapters/validation-sp
 import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
+import { setGlobalPolicy } from '../../precision/policy.js';
 import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { checkDistinctOutputs, checkOutputFile, checkOutputFolder } from '../outputs.js';
@@ -45,6 +46,7 @@ export interface TrainOptions {
   report?: string;
   quiet?: boolean;
   verbose?: values.OptionValue;
+  precision?: string;
 }
 
 /** What each epoch is validated on. */
@@ -75,11 +77,16 @@ export interface TrainConfig {
   /** Folder for report.html and its charts. */
   report: string | null;
   verbose: 0 | 1 | 2;
+  /** fp32, or bf16: Keras's mixed_bfloat16 policy (bf16 matrix inputs, fp32 weights and sums). */
+  precision: TrainPrecision;
   /** The options that changed the preset's model or training. */
   overrides: string[];
   /** Things the user should be told before training (e.g. that a CSV has no test set). */
   notes: string[];
 }
+
+export const TRAIN_PRECISIONS = ['fp32', 'bf16'] as const;
+export type TrainPrecision = (typeof TRAIN_PRECISIONS)[number];
 
 /** Validation split used for a CSV file when neither the options nor the preset give one. */
 export const DEFAULT_CSV_SPLIT = 0.1;
@@ -210,6 +217,8 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   if (options.restoreBest) overrides.push('restoreBest');
   if (options.limit !== undefined) overrides.push('limit');
   if (options.data !== undefined) overrides.push('data');
+  const precision = options.precision === undefined ? 'fp32' : values.oneOf(options.precision, TRAIN_PRECISIONS, '--precision', 'precision');
+  if (precision !== 'fp32') overrides.push('precision');
 
   return {
     preset: preset.name,
@@ -232,6 +241,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     json: options.json ?? null,
     report: options.report ?? null,
     verbose,
+    precision,
     overrides,
     notes,
   };
@@ -302,6 +312,8 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   if (config.save) checkOutputFile(config.save, '--save');
   if (config.json) checkOutputFile(config.json, '--json');
   if (config.report) checkOutputFolder(config.report, '--report');
+  // Layers take the policy when they are built, which runResolvedExperiment does below.
+  setGlobalPolicy(config.precision === 'bf16' ? 'mixed_bfloat16' : 'float32');
   const engineText = describeEngine(getEngine());
   const talk = config.verbose > 0;
   if (talk) print(`Engine: ${engineText}`);
@@ -469,6 +481,7 @@ export function registerTrain(program: Command): void {
     .option('--report <dir>', 'write report.html with the curves, confusion matrix and per-class table into this folder')
     .option('-q, --quiet', 'print only the final result')
     .option('--verbose <level>', '0 silent, 1 progress bar (default), 2 one line per epoch')
+    .option('--precision <name>', 'fp32 (default) or bf16: bf16 matrix inputs with fp32 weights, optimizer state and sums (Keras\'s mixed_bfloat16)')
     .addHelpText('after', `\nPresets (* = default; options given override the preset's values):\n${formatPresetList()}\n`)
     .action(async (options: TrainOptions) => {
       await runTrain(resolveTrainConfig(options));
