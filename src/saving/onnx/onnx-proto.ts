@@ -1,4 +1,5 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobufTypes from 'protobufjs';
 import { ONNX_SCHEMA } from './onnx-schema.js';
 
 /**
@@ -7,18 +8,26 @@ import { ONNX_SCHEMA } from './onnx-schema.js';
  * decimal strings, so a huge value is seen as huge, bytes as Uint8Array views of the file).
  */
 
-const root = protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobuf.INamespace);
-export const ModelProto = root.lookupType('onnx.ModelProto');
+// protobufjs is loaded at the first ONNX file rather than with digitnet: most runs never touch one.
+let loaded: { modelProto: protobufTypes.Type; dataTypes: protobufTypes.Enum } | undefined;
+
+function schema(): NonNullable<typeof loaded> {
+  if (!loaded) {
+    const protobuf = createRequire(import.meta.url)('protobufjs') as typeof protobufTypes;
+    const root = protobuf.Root.fromJSON(ONNX_SCHEMA as unknown as protobufTypes.INamespace);
+    loaded = { modelProto: root.lookupType('onnx.ModelProto'), dataTypes: root.lookupEnum('onnx.TensorProto.DataType') };
+  }
+  return loaded;
+}
 
 /** TensorProto.DataType values digitnet writes or reads. */
 export const DATA_TYPE = { FLOAT: 1, INT64: 7 } as const;
 /** TensorProto.DataLocation.EXTERNAL: the values live in another file. */
 export const EXTERNAL_DATA = 1;
-const dataTypes = root.lookupEnum('onnx.TensorProto.DataType');
 
 /** "FLOAT16" for 10, as onnx.proto names it, or the number when it names none. */
 export function dataTypeName(value: number | undefined): string {
-  return dataTypes.valuesById[value ?? 0] ?? String(value);
+  return schema().dataTypes.valuesById[value ?? 0] ?? String(value);
 }
 
 export interface TensorMessage {
@@ -85,14 +94,15 @@ export interface ModelMessage {
 
 /** Decodes a .onnx file's bytes; throws protobufjs's error when they are not a ModelProto. */
 export function decodeModel(bytes: Uint8Array): ModelMessage {
-  const message = ModelProto.decode(bytes);
-  return ModelProto.toObject(message, { longs: String, enums: Number, arrays: true }) as ModelMessage;
+  const { modelProto } = schema();
+  return modelProto.toObject(modelProto.decode(bytes), { longs: String, enums: Number, arrays: true }) as ModelMessage;
 }
 
 /** Encodes a model given as plain objects (int64 fields as numbers or decimal strings), checking it against the schema. */
 export function encodeModel(model: Record<string, unknown>): Uint8Array {
-  const message = ModelProto.fromObject(model);
-  const problem = ModelProto.verify(message);
+  const { modelProto } = schema();
+  const message = modelProto.fromObject(model);
+  const problem = modelProto.verify(message);
   if (problem) throw new Error(`digitnet built an invalid ONNX model (${problem}); this is a bug.`);
-  return ModelProto.encode(message).finish();
+  return modelProto.encode(message).finish();
 }
