@@ -51,7 +51,69 @@ export function formatValue(value: unknown): string {
 
 const POSITIVE_INTEGER = 'must be a positive integer';
 
+/**
+ * The most units a layer may have, wherever a model comes from (train --layers, a comparison file,
+ * a model file): far beyond any MNIST network, and still a model that fits in memory with Adam's state.
+ */
+export const LARGEST_LAYER_UNITS = 65536;
+
 export const positiveInteger = z.number(POSITIVE_INTEGER).int(POSITIVE_INTEGER).positive(POSITIVE_INTEGER);
 export const positiveNumber = z.number('must be a positive number').positive('must be a positive number').finite('must be a positive number');
 export const unitInterval = z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)');
 export const shape = z.array(positiveInteger, 'must be an array of positive integers').min(1, 'must have at least one dimension');
+
+/**
+ * Text from a file, safe to quote in a one-line message: control characters (a newline, a
+ * carriage return, a NUL) are shown escaped, as \n or \x00, instead of breaking the line.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (character) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[character] ?? `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
+// The system's error codes as a phrase saying what went wrong, for messages about a path.
+const ERROR_CODE_PHRASES: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  ENOSPC: 'the disk is full',
+  EDQUOT: "the user's disk quota is used up",
+  EROFS: 'the file system is read-only',
+  EACCES: 'this user has no permission for it',
+  EPERM: 'the operation is not permitted',
+  ELOOP: 'its symbolic links point in a loop',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'the path is longer than the system allows',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EIO: 'the disk reported an input/output error',
+  EXDEV: 'it is on another file system',
+  EBUSY: 'it is in use',
+  ETXTBSY: 'it is in use',
+  EFBIG: 'the file would be larger than the file system allows',
+};
+
+/** "the disk is full" for ENOSPC; the code itself for one not listed. */
+export function errorCodePhrase(code: string | undefined, fallback: string): string {
+  return (code !== undefined ? ERROR_CODE_PHRASES[code] : undefined) ?? code ?? fallback;
+}
+
+/** See src/cli/errors.ts: our sentence for an error JavaScript or the system raised. */
+export function plainErrorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const message = error.message;
+  const length = /^Invalid typed array length: (\d+)/.exec(message) ?? /^Array buffer allocation failed/.exec(message) ?? /^Invalid array length/.exec(message);
+  if (length) {
+    const count = length[1] !== undefined ? ` (${Number(length[1]).toLocaleString('en-US')} values in one array)` : '';
+    return `There is not enough memory for what was asked${count}: use smaller layers, a smaller batch or fewer images.`;
+  }
+  const system = error as NodeJS.ErrnoException;
+  if (typeof system.code === 'string' && /^E[A-Z]+$/.test(system.code) && message.startsWith(`${system.code}:`)) {
+    const where = system.path ?? 'A file';
+    const actions: Record<string, string> = { open: 'cannot be opened', read: 'cannot be read', write: 'cannot be written' };
+    const action = (system.syscall !== undefined ? actions[system.syscall] : undefined) ?? 'cannot be used';
+    return `${where} ${action}: ${errorCodePhrase(system.code, message)}.`;
+  }
+  return message;
+}

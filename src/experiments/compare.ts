@@ -4,7 +4,7 @@
  * curves overlaid. The report is rewritten after every run, so an interrupted comparison
  * keeps every run that finished.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../io/read-file.js';
 import type { Logs } from '../callbacks/callback.js';
 import { describeEngine, getEngine } from '../engine/select.js';
 import { PRESETS } from '../models/presets.js';
@@ -12,7 +12,7 @@ import { writeCompareReport, type CompareReportResult } from '../report/compare-
 import { formatPercent, formatSeconds, formatSeedRange } from '../report/tables.js';
 import type { CompareRow, CompareRun } from '../report/types.js';
 import { trainingHistoryOf } from '../report/from-model.js';
-import { formatValue } from '../validation.js';
+import { formatValue, oneLine, plainErrorMessage } from '../validation.js';
 import { hiddenLayersLabel, resolveExperiment, type ExperimentConfig, type ResolvedExperiment } from './configs.js';
 import { runResolvedExperiment, type ExperimentResult } from './run.js';
 
@@ -295,7 +295,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
         }
         epochsBefore += epochsDone;
         secondsBefore += (performance.now() - started) / 1000;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = plainErrorMessage(error);
         failure = { name, hiddenLayers: hiddenLayersLabel(experiment.hidden), error: seed === undefined ? message : `seed ${seed}: ${message}` };
         break;
       }
@@ -320,19 +320,28 @@ export interface LoadComparisonOptions {
   lenient?: boolean;
 }
 
+// A list of runs, not data: a larger file is not a comparison file.
+const MAX_COMPARISON_FILE_BYTES = 16 * 2 ** 20;
+
 /**
  * Reads a comparison file: `{ "runs": [ "baseline-32", { "preset": "baseline-512", "epochs": 1 },
  * { "name": "wide", "hidden": [{ "units": 1024 }], "optimizer": "adam", "loss": "categorical_crossentropy", "epochs": 3 } ] }`.
  * Throws naming the file, the run and the field when something is wrong.
  */
 export function loadComparisonFile(path: string, options: LoadComparisonOptions = {}): ExperimentConfig[] {
-  if (!existsSync(path)) throw new Error(`Comparison file ${path} not found.`);
-  if (statSync(path).isDirectory()) throw new Error(`Comparison file ${path} is a folder; give a JSON file like { "runs": [ ... ] }.`);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path, { maxBytes: MAX_COMPARISON_FILE_BYTES, what: 'comparison file', missing: `Comparison file ${path} not found.` });
+  } catch (error) {
+    if (/ is a folder, /.test((error as Error).message)) throw new Error(`Comparison file ${path} is a folder; give a JSON file like { "runs": [ ... ] }.`);
+    throw error;
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    // An editor may start the file with a UTF-8 byte-order mark, which JSON.parse refuses.
+    parsed = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new Error(`Comparison file ${path} is not valid JSON: ${(error as Error).message}.`);
+    throw new Error(`Comparison file ${path} is not valid JSON: ${oneLine((error as Error).message).replace(/\.$/, '')}.`);
   }
   return parseComparison(parsed, path, options);
 }
