@@ -41,6 +41,8 @@ function fixture(): BenchmarkResult {
         predictOneBatchSeconds: 0.02,
         testAccuracy: 0.9634,
         maxRssBytes: 200 * 1024 * 1024,
+        bf16: null,
+        int8: null,
       },
     ],
     gemm: { available: false, note: 'skipped: bench/kernels.ts is not present', results: [] },
