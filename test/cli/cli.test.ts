@@ -167,7 +167,10 @@ test('info names the version, Node, the engine, SIMD level, threads and CPU', ()
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
   assert.match(run.stdout, new RegExp(`^digitnet +${version.replace(/\./g, '\\.')}$`, 'm'));
   assert.match(run.stdout, new RegExp(`^Node +${process.version.replace(/\./g, '\\.')}`, 'm'));
-  for (const name of ['engine', 'SIMD', 'threads', 'CPU']) assert.match(run.stdout, new RegExp(`^${name} +\\S`, 'm'));
+  for (const name of ['engine', 'SIMD', 'threads', 'CPU', 'features', 'precision']) assert.match(run.stdout, new RegExp(`^${name} +\\S`, 'm'));
+  // Each SIMD feature that picks a kernel, present or (with a minus) absent.
+  for (const feature of ['avx512f', 'avx512_bf16', 'avx512_vnni', 'amx_bf16', 'amx_int8']) assert.match(run.stdout, new RegExp(`^features .*[ -]${feature}\\b`, 'm'));
+  assert.match(run.stdout, /^precision +bf16 (avx512_bf16|emulated), int8 (vnni|avx2|reference)$/m);
   const json = JSON.parse(digitnet('info', '--json').stdout);
   assert.equal(json.digitnet, version);
   assert.ok(json.threads >= 1);

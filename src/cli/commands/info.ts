@@ -20,6 +20,8 @@ export interface InfoResult {
   memoryGib: number;
   /** The SIMD features that decide the kernels, e.g. "avx2 fma -avx512f -avx512_bf16 …" (Linux; else "unknown"). */
   cpuFeatures: string;
+  /** What bf16 products and int8 inference run on, e.g. "bf16 emulated, int8 avx2". */
+  precision: string;
 }
 
 function cpuFeatures(): string {
@@ -44,6 +46,7 @@ export function collectInfo(): InfoResult {
     cores: cpus.length,
     memoryGib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     cpuFeatures: cpuFeatures(),
+    precision: `bf16 ${engine.precisionSupport.bfloat16}, int8 ${engine.precisionSupport.int8}`,
   };
 }
 
@@ -66,6 +69,7 @@ export function registerInfo(program: Command): void {
         ['threads', String(info.threads)],
         ['CPU', `${info.cpu} (${info.cores} ${info.cores === 1 ? 'core' : 'cores'}, ${info.memoryGib} GiB)`],
         ['features', info.cpuFeatures],
+        ['precision', info.precision],
       ];
       const width = Math.max(...rows.map(([name]) => name!.length));
       print(rows.map(([name, value]) => `${name!.padEnd(width)}  ${value}`).join('\n'));
