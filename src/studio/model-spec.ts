@@ -5,6 +5,9 @@ import type { SummaryRow } from '../models/summary.js';
 import { adam, rmsprop, sgd, type Optimizer } from '../optimizers/index.js';
 import type { HiddenLayer, Preset } from '../models/presets.js';
 import type { ModelSpec, StartRunRequest, TrainingSpec } from './schemas.js';
+import { takesLabels, type LossName } from '../losses/losses.js';
+import { toCategorical } from '../data/transforms.js';
+import type { Tensor } from '../data/tensor.js';
 
 export function buildModel(spec: ModelSpec, seed?: number): Sequential {
   const layers: Layer[] = [];
@@ -79,4 +82,9 @@ export function presetRequest(preset: Preset): StartRunRequest {
       seed: null,
     },
   };
+}
+
+/** Labels for the sparse loss, one-hot rows for the others, as fit and evaluate expect them. */
+export function targetsFor(loss: LossName, labels: Uint8Array): Uint8Array | Tensor {
+  return takesLabels(loss) ? labels : toCategorical(labels, 10);
 }

@@ -22,7 +22,15 @@ interface ActiveTraining {
   finished: Promise<void>;
 }
 
-const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './training-worker.ts' : './training-worker.js', import.meta.url);
+// Run from the TypeScript sources (tests, tsx), the worker needs tsx's loader too: workers do not inherit it.
+const fromSources = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(fromSources ? './training-worker.ts' : './training-worker.js', import.meta.url);
+
+function startWorker(input: WorkerInput): Worker {
+  if (!fromSources) return new Worker(workerUrl, { workerData: input });
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: input });
+}
 
 export class TrainingRunner {
   private active: ActiveTraining | null = null;
@@ -52,7 +60,7 @@ export class TrainingRunner {
     const shared = new SharedArrayBuffer(4);
     const control = new Int32Array(shared);
     const input: WorkerInput = { request, modelPath, control: shared, batchIntervalMs: BATCH_INTERVAL_MS };
-    const worker = new Worker(workerUrl, { workerData: input });
+    const worker = startWorker(input);
     const finished = new Promise<void>((resolve) => {
       let failed = false;
       worker.on('message', (message: WorkerMessage) => {

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { earlyStopping, loadMnist, tensor, type Callback, type CallbackModel, type FitOptions, type Logs, type TrainingParams } from '../index.js';
-import { buildModel, compileModel } from './model-spec.js';
+import { buildModel, compileModel, targetsFor } from './model-spec.js';
 import { CONTROL_STATE, PAUSED, STOPPING, type WorkerInput, type WorkerMessage } from './protocol.js';
 
 const input = workerData as WorkerInput;
@@ -83,7 +83,8 @@ async function train(): Promise<void> {
   const { train: trainSet, test } = loadMnist();
   const count = training.limit === null ? trainSet.count : Math.min(training.limit, trainSet.count);
   const x = tensor(trainSet.images.subarray(0, count * 784), [count, ...request.model.inputShape]);
-  const y = trainSet.labels.subarray(0, count);
+  const y = targetsFor(training.loss, trainSet.labels.subarray(0, count));
+  const yTest = targetsFor(training.loss, test.labels);
   const xTest = tensor(test.images, [test.count, ...request.model.inputShape]);
 
   const model = buildModel(request.model, training.seed ?? undefined);
@@ -98,7 +99,7 @@ async function train(): Promise<void> {
     verbose: 0,
     callbacks,
     ...(training.seed === null ? {} : { seed: training.seed }),
-    ...(training.validation === 'test' ? { validationData: [xTest, test.labels] as const } : {}),
+    ...(training.validation === 'test' ? { validationData: [xTest, yTest] as const } : {}),
     ...(typeof training.validation === 'number' ? { validationSplit: training.validation } : {}),
   };
   const started = performance.now();
@@ -108,7 +109,7 @@ async function train(): Promise<void> {
   post({ type: 'trained', stopped, trainSeconds, epochsDone: history.epoch.length });
 
   model.save(input.modelPath);
-  const evaluation = model.evaluate(xTest, test.labels, { batchSize: 256 });
+  const evaluation = model.evaluate(xTest, yTest, { batchSize: 256 });
   const probabilities = model.predict(xTest, { batchSize: 256 }).data as Float32Array;
   post({ type: 'evaluated', loss: evaluation.loss, accuracy: evaluation.accuracy, probabilities }, [probabilities.buffer as ArrayBuffer]);
 }

@@ -17,6 +17,7 @@ export function progressText(run: RunView): string {
     if (!last) return 'starting…';
     return `epoch ${last.epoch + 1}/${run.epochs} · ETA ${seconds(last.eta)} · ${count(Math.round(last.samplesPerSecond))} samples/s`;
   }
+  if (run.status === 'failed') return run.error ?? 'failed';
   if (run.trainSeconds !== null) return `${run.epochPoints.length} epoch${run.epochPoints.length === 1 ? '' : 's'} in ${seconds(run.trainSeconds)}`;
   return run.kind === 'loaded' ? `loaded from ${run.file}` : '';
 }

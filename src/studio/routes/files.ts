@@ -11,6 +11,7 @@ import { formatById, LOADABLE_EXTENSIONS, MODEL_FORMATS } from '../formats.js';
 import { loadSchema, parseBody, RequestError, saveSchema } from '../schemas.js';
 import { workspacePath } from '../workspace-files.js';
 import { requireRun } from './runs.js';
+import { targetsFor } from '../model-spec.js';
 
 const ALL_EXTENSIONS = MODEL_FORMATS.map((format) => format.extension);
 const downloadQuery = z.object({ name: z.string('must be a file name'), token: z.string().optional() });
@@ -54,7 +55,7 @@ export function registerFileRoutes(app: FastifyInstance, context: StudioContext)
     const xTest = tensor(test.images, [test.count, ...model.inputShape]);
     const probabilities = model.predict(xTest, { batchSize: 256 }).data as Float32Array;
     // A file saved without compile settings has no loss of its own: the sparse cross-entropy of its probabilities stands in.
-    const evaluation = model.optimizer ? model.evaluate(xTest, test.labels, { batchSize: 256 }) : crossEntropy(test.labels, probabilities);
+    const evaluation = model.optimizer ? model.evaluate(xTest, targetsFor(model.getCompileConfig()!.loss, test.labels), { batchSize: 256 }) : crossEntropy(test.labels, probabilities);
     const id = context.store.newId('model');
     const record = context.store.add({
       id, name: body.name, kind: 'loaded', status: 'finished', createdAt: Date.now(), request: null, file: body.name,
