@@ -19,13 +19,29 @@ export interface FitOptions {
   progressStream?: ProgressStream;
 }
 
-export interface EvaluateOptions {
+export interface PredictOptions {
   batchSize?: number;
+  /**
+   * 0 (the default) prints nothing; 1 prints Keras's progress bar (live on a terminal while a long
+   * pass runs) and its final line, `313/313 [====…] - 1s 2ms/step`; 2 only that final line.
+   */
+  verbose?: 0 | 1 | 2;
+  /** Where the progress bar is written (process.stdout by default). */
+  progressStream?: ProgressStream;
 }
 
+/** As predict's, and the final line of the bar also shows the loss and every compiled metric. */
+export type EvaluateOptions = PredictOptions;
+
+/**
+ * What evaluate returns: the loss and every compiled metric under the name its logs use
+ * (`acc` for metrics: ['acc'], `f1_score`…). `accuracy`, the share of samples whose most
+ * probable class is the right one, is always there, compiled or not, as callers relied on.
+ */
 export interface Evaluation {
   loss: number;
   accuracy: number;
+  [metric: string]: number;
 }
 
 export const fitSchema = z.strictObject({
@@ -46,4 +62,7 @@ export const fitSchema = z.strictObject({
   progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
 });
 
-export const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional() });
+const verbose = z.union([z.literal(0), z.literal(1), z.literal(2)], 'must be 0, 1 or 2');
+const progressStream = z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value, 'must be a stream with a write method');
+
+export const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional(), verbose: verbose.optional(), progressStream: progressStream.optional() });
