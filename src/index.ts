@@ -3,7 +3,7 @@
  * each concept lives in its own folder.
  */
 export { sequential, Sequential } from './models/sequential.js';
-export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, SequentialOptions } from './models/sequential.js';
+export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, PredictOptions, SequentialOptions } from './models/sequential.js';
 export type { SummaryRow } from './models/summary.js';
 export type { TargetInput } from './trainers/data-adapters/array-data-adapter.js';
 
@@ -18,6 +18,35 @@ export type { OptimizerIdentifier, OptimizerName } from './optimizers/index.js';
 export type { AdamOptions } from './optimizers/adam.js';
 export type { RmspropOptions } from './optimizers/rmsprop.js';
 export type { SgdOptions } from './optimizers/sgd.js';
+
+export {
+  accuracy,
+  Accuracy,
+  auc,
+  AUC,
+  categoricalAccuracy,
+  CategoricalAccuracy,
+  f1Score,
+  F1Score,
+  meanAbsoluteError,
+  MeanAbsoluteError,
+  meanSquaredErrorMetric,
+  MeanSquaredError,
+  Metric,
+  METRIC_NAMES,
+  precision,
+  Precision,
+  recall,
+  Recall,
+  sparseCategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+} from './metrics/index.js';
+export type { AucOptions, F1Average, F1ScoreOptions, MetricBatch, MetricConfig, MetricName, MetricOptions, ThresholdOptions, TopKOptions } from './metrics/index.js';
+export type { KerasSpelled } from './naming.js';
 
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';

@@ -74,7 +74,7 @@ export function benchmarkInt8(model: Sequential, x: Tensor, labels: Uint8Array |
     int8Seconds,
     fp32Seconds,
     speedup: fp32Seconds / int8Seconds,
-    int8TestAccuracy: evaluation.int8!.accuracy,
+    int8TestAccuracy: evaluation.int8_accuracy!,
     fp32TestAccuracy: evaluation.accuracy,
     ranOn,
   };

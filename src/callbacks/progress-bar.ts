@@ -28,6 +28,14 @@ export class ProgressBar implements Callback {
 
   onEpochBegin(epoch: number): void {
     this.stream.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
+    this.onTestBegin();
+  }
+
+  /**
+   * As Keras's on_test_begin and on_predict_begin: evaluate and predict draw the same bar, without
+   * an epoch header; onBatchEnd and onEpochEnd then draw and end it.
+   */
+  onTestBegin(): void {
     this.epochStart = performance.now();
     this.lastDraw = this.epochStart;
     this.drewLive = false;

@@ -97,7 +97,27 @@ function runContext(config: unknown, index: number): string {
 }
 
 /** Roughly how much arithmetic a run does, to spread the time of the runs so far over the rest. */
-function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions): { perEpoch: number; epochs: number } {
+interface PlannedWork {
+  perEpoch: number;
+  /** The epochs a run is expected to train: its cap, or a guess when early stopping watches it. */
+  epochs: number;
+  /** Epochs a run may train at most. */
+  cap: number;
+  patience: number | null;
+}
+
+/**
+ * Epochs still to come in a run at its epoch `done` (1-based), never 0 while it trains: past the
+ * guess, an early-stopped run goes on at least `patience` epochs more if nothing improves from now
+ * (it may go on to its cap), so that is what it counts, rather than nothing.
+ */
+export function epochsStillAhead(work: PlannedWork, done: number): number {
+  const guessed = work.epochs - done;
+  if (work.patience === null || guessed > 0) return Math.max(0, guessed);
+  return Math.min(work.cap, done + Math.max(1, work.patience)) - done;
+}
+
+export function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions): PlannedWork {
   const available = experiment.data === 'combined' ? 70000 : 60000;
   const limit = Math.min(available, experiment.limit ?? Infinity, options.limit ?? Infinity);
   const trainShare = typeof experiment.validation === 'number' ? 1 - experiment.validation : 1;
@@ -107,7 +127,7 @@ function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions)
   const epochs = Math.min(experiment.epochs, options.maxEpochs ?? Infinity);
   // Early stopping usually ends these runs well before a cap like 200; a guess, corrected as runs finish.
   const expectedEpochs = experiment.earlyStoppingPatience === null ? epochs : Math.min(epochs, experiment.earlyStoppingPatience + 12);
-  return { perEpoch: parameters * limit * trainShare, epochs: expectedEpochs };
+  return { perEpoch: parameters * limit * trainShare, epochs: expectedEpochs, cap: epochs, patience: experiment.earlyStoppingPatience };
 }
 
 function formatMetric(logs: Logs | undefined): string {
@@ -210,7 +230,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   const names = uniqueNames(planned.map((plan, index) => ('experiment' in plan ? plan.experiment.name : configLabel(configs[index], index))));
   const seeds: readonly (number | undefined)[] = options.seeds && options.seeds.length > 0 ? options.seeds : [undefined];
   // Each configuration trains once per seed; the ETA counts every one of those runs.
-  const runWork = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0 }));
+  const runWork = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0, cap: 0, patience: null }));
   const work = runWork.map((entry) => ({ perEpoch: entry.perEpoch * seeds.length, epochs: entry.epochs }));
 
   const rows: CompareRow[] = [];
@@ -222,13 +242,15 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   let workDone = 0;
   // Seconds left: the rate so far times the work still to do. A finished configuration's work is
   // already in workDone; `epochsDoneInCurrent` counts the epochs of all its seeds so far.
-  const eta = (current: number, epochsDoneInCurrent: number, secondsInCurrent: number, finished = false): number | undefined => {
+  const eta = (current: number, epochsDoneInCurrent: number, secondsInCurrent: number, finished = false, epochOfSeed?: number): number | undefined => {
     const perRunEpoch = runWork[current]!.perEpoch;
     const currentWork = finished ? 0 : perRunEpoch * epochsDoneInCurrent;
     const totalWork = workDone + currentWork;
     if (totalWork === 0) return undefined;
     const rate = (secondsDone + (finished ? 0 : secondsInCurrent)) / totalWork;
     let remaining = finished ? 0 : perRunEpoch * Math.max(0, work[current]!.epochs * seeds.length - epochsDoneInCurrent);
+    // The seed training now has at least this much left, however far past the guess it went.
+    if (!finished && epochOfSeed !== undefined) remaining = Math.max(remaining, perRunEpoch * epochsStillAhead(runWork[current]!, epochOfSeed));
     for (let later = current + 1; later < work.length; later++) remaining += work[later]!.perEpoch * work[later]!.epochs;
     return rate * remaining;
   };
@@ -276,7 +298,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
           onEpoch: (epoch, epochs, logs) => {
             epochsDone = epoch;
             const seconds = secondsBefore + (performance.now() - started) / 1000;
-            emit({ kind: 'epoch', ...seedPosition, epoch, epochs, logs, etaSeconds: eta(index, epochsBefore + epoch, seconds) });
+            emit({ kind: 'epoch', ...seedPosition, epoch, epochs, logs, etaSeconds: eta(index, epochsBefore + epoch, seconds, false, epoch) });
           },
         });
         if (result.interrupted) {

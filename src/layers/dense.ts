@@ -3,7 +3,8 @@ import type { Engine, MatrixPrecision, QuantizedKernel, SparseRows } from '../en
 import { globalPolicy, matrixPrecisionOf, parseDTypePolicy, type DTypePolicyName } from '../precision/policy.js';
 import { initialize, parseInitializer, type InitializerIdentifier, type InitializerName } from '../initializers/initializers.js';
 import type { Random } from '../random/rng.js';
-import { parseOptions, positiveInteger, shape } from '../validation.js';
+import type { KerasSpelled } from '../naming.js';
+import { parseOptions, positionalOptions, positiveInteger, shape } from '../validation.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer, type Weight } from './layer.js';
 
@@ -48,8 +49,11 @@ export class Dense extends Layer {
   private kernel: Weight | undefined;
   private bias: Weight | undefined;
 
-  constructor(options: DenseOptions) {
-    const parsed = parseOptions(denseSchema, options, 'dense()');
+  /** `new Dense(512, { activation: 'relu' })` as Keras's `Dense(512, activation='relu')`, or one options object. */
+  constructor(units: number, options?: KerasSpelled<Omit<DenseOptions, 'units'>>);
+  constructor(options: KerasSpelled<DenseOptions>);
+  constructor(unitsOrOptions: number | KerasSpelled<DenseOptions>, options?: KerasSpelled<Omit<DenseOptions, 'units'>>) {
+    const parsed = parseOptions(denseSchema, positionalOptions(unitsOrOptions, options, 'units', 'dense()'), 'dense()');
     super(parsed.name, parsed.inputShape);
     this.units = parsed.units;
     this.activation = parseActivation(parsed.activation);
@@ -155,6 +159,9 @@ export class Dense extends Layer {
   }
 }
 
-export function dense(options: DenseOptions): Dense {
-  return new Dense(options);
+/** `dense(512, { activation: 'relu' })` as Keras's `Dense(512, activation='relu')`, or `dense({ units: 512, activation: 'relu' })`. */
+export function dense(units: number, options?: KerasSpelled<Omit<DenseOptions, 'units'>>): Dense;
+export function dense(options: KerasSpelled<DenseOptions>): Dense;
+export function dense(unitsOrOptions: number | KerasSpelled<DenseOptions>, options?: KerasSpelled<Omit<DenseOptions, 'units'>>): Dense {
+  return new Dense(unitsOrOptions as number, options);
 }

@@ -5,25 +5,29 @@ import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/index.js';
-import { parseLoss, type LossIdentifier, type LossName } from '../losses/losses.js';
+import { parseLoss, takesLabels, type LossIdentifier, type LossName } from '../losses/losses.js';
+import { describeCall, inspectCustom } from '../describe.js';
+import { getMetric, type Metric, type MetricConfig, type MetricName } from '../metrics/index.js';
 import { createOptimizer, type Optimizer, type OptimizerIdentifier, type OptimizerName } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
 import type { TargetInput } from '../trainers/data-adapters/array-data-adapter.js';
 import { lossPlanFor } from '../trainers/loss-plan.js';
-import type { EvaluateOptions, Evaluation, FitOptions } from '../trainers/options.js';
+import type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '../trainers/options.js';
 import type { TrainableModel } from '../trainers/trainable-model.js';
 import { Trainer } from '../trainers/trainer.js';
+import type { KerasSpelled } from '../naming.js';
 import { parseOptions, shape } from '../validation.js';
 import { dropQuantization, quantizeLayers } from '../precision/inference.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 
-export type { EvaluateOptions, Evaluation, FitOptions } from '../trainers/options.js';
+export type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '../trainers/options.js';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier | Optimizer;
   loss: LossIdentifier;
-  metrics?: readonly string[];
+  /** Keras's metric names ('accuracy', 'mae', 'f1_score', …) or metric objects (topKCategoricalAccuracy({ k: 3 })). */
+  metrics?: readonly (MetricName | Metric)[];
 }
 
 export interface SequentialOptions {
@@ -36,7 +40,8 @@ export interface SequentialOptions {
 export interface CompileConfig {
   optimizer: { name: OptimizerName; config: Record<string, number | boolean> };
   loss: LossName;
-  metrics: string[];
+  /** A metric given by name keeps that name; a metric object is kept as its class and config. */
+  metrics: (string | MetricConfig)[];
 }
 
 export interface ModelConfig {
@@ -67,15 +72,13 @@ export function registerModelSaver(saver: ModelSaver): void {
   registeredSaver = saver;
 }
 
-const METRIC_NAMES = ['accuracy', 'acc'];
-
 const compileSchema = z.strictObject({
   optimizer: z.union(
     [z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)],
     'must be one of "adam", "rmsprop", "sgd" or an optimizer such as adam({ learningRate })',
   ),
   loss: z.string(),
-  metrics: z.array(z.string()).optional(),
+  metrics: z.array(z.unknown(), 'must be an array of metric names or metrics').optional(),
 });
 
 /**
@@ -91,8 +94,10 @@ export class Sequential implements TrainableModel {
   private readonly initRandom: Random;
   private declaredInputShape: readonly number[] | undefined;
   private optimizerInstance: Optimizer | undefined;
-  private lossName: LossName | undefined;
-  private metricNames: string[] = [];
+  private canonicalLoss: LossName | undefined;
+  private givenLoss: LossIdentifier | undefined;
+  private compiledMetrics: Metric[] = [];
+  private metricIdentifiers: (string | MetricConfig)[] = [];
   private readonly layerCounts = new Map<string, number>();
   private engineInstance: Engine | undefined;
   private readonly trainer = new Trainer(this);
@@ -158,12 +163,24 @@ export class Sequential implements TrainableModel {
     return this.optimizerInstance;
   }
 
-  get loss(): LossName | undefined {
-    return this.lossName;
+  /** The loss as compile was given it (e.g. 'sparse_categorical_crossentropy'), as Keras's model.loss. */
+  get loss(): LossIdentifier | undefined {
+    return this.givenLoss;
   }
 
-  get metrics(): readonly string[] {
-    return this.metricNames;
+  /** The loss's canonical name ('sparseCategoricalCrossentropy'), which training computes with. */
+  get lossName(): LossName | undefined {
+    return this.canonicalLoss;
+  }
+
+  /** The compiled metrics, in order. */
+  get metrics(): readonly Metric[] {
+    return this.compiledMetrics;
+  }
+
+  /** The names the logs use for them (Keras's metrics_names without the loss): 'accuracy', 'acc', 'mae', … */
+  get metricsNames(): string[] {
+    return this.compiledMetrics.map((metric) => metric.name);
   }
 
   /** The engine this model computes with (native when available). */
@@ -180,23 +197,20 @@ export class Sequential implements TrainableModel {
   }
 
   /** Sets the optimizer, loss and metrics; settings that do not fit the model leave it as it was. */
-  compile(options: CompileOptions): void {
+  compile(options: KerasSpelled<CompileOptions>): void {
     const parsed = parseOptions(compileSchema, options, 'compile()');
     const loss = parseLoss(parsed.loss);
-    const metrics = parsed.metrics ?? [];
-    for (const metric of metrics) {
-      if (!METRIC_NAMES.includes(metric)) throw new Error(`Unknown metric "${metric}": allowed are "accuracy" and its Keras alias "acc".`);
-    }
-    if (metrics.length > 1) {
-      throw new Error(`metrics lists accuracy ${metrics.length} times (${metrics.map((metric) => `"${metric}"`).join(', ')}): give it once, as "accuracy" or "acc".`);
-    }
+    const given = parsed.metrics ?? [];
     // Keras names the logs after the string given: 'acc' gives acc and val_acc (notebook 003 reads
-    // history['acc']), 'accuracy' gives accuracy and val_accuracy. One accuracy is computed either way.
-    const metricNames = metrics.length > 0 ? [metrics[0]!] : [];
-    if (this.built) lossPlanFor(this.layers, loss, metricNames);
+    // history['acc']), 'accuracy' gives accuracy and val_accuracy, 'mae' gives mae.
+    const metrics = given.map(getMetric);
+    checkMetrics(metrics, loss, parsed.loss);
+    if (this.built) lossPlanFor(this.layers, loss, metrics);
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
-    this.lossName = loss;
-    this.metricNames = metricNames;
+    this.canonicalLoss = loss;
+    this.givenLoss = parsed.loss as LossIdentifier;
+    this.compiledMetrics = metrics;
+    this.metricIdentifiers = given.map((identifier, index) => (typeof identifier === 'string' ? identifier : metrics[index]!.serialize()));
   }
 
   countParams(): number {
@@ -253,21 +267,21 @@ export class Sequential implements TrainableModel {
   }
 
   getCompileConfig(): CompileConfig | undefined {
-    if (!this.optimizerInstance || !this.lossName) return undefined;
+    if (!this.optimizerInstance || !this.canonicalLoss) return undefined;
     return {
       optimizer: { name: this.optimizerInstance.name, config: this.optimizerInstance.getConfig() },
-      loss: this.lossName,
-      metrics: [...this.metricNames],
+      loss: this.canonicalLoss,
+      metrics: [...this.metricIdentifiers],
     };
   }
 
   /** Trains for a number of epochs over (x, y), as Keras's fit; resolves to the per-epoch History. */
-  fit(x: Tensor, y: TargetInput, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor, y: TargetInput, options: KerasSpelled<FitOptions> = {}): Promise<History> {
     return this.trainer.fit(x, y, options);
   }
 
-  /** Loss and accuracy over (x, y), without dropout. */
-  evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
+  /** The loss and every compiled metric over (x, y), without dropout (and accuracy, always). */
+  evaluate(x: Tensor, y: TargetInput, options: KerasSpelled<EvaluateOptions> = {}): Evaluation {
     return this.trainer.evaluate(x, y, options);
   }
 
@@ -282,12 +296,12 @@ export class Sequential implements TrainableModel {
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */
-  predict(x: Tensor, options: EvaluateOptions = {}): Tensor {
+  predict(x: Tensor, options: KerasSpelled<PredictOptions> = {}): Tensor {
     return this.trainer.predict(x, options);
   }
 
   /** The predicted class of every sample (argmax of predict). */
-  predictClasses(x: Tensor, options: EvaluateOptions = {}): Int32Array {
+  predictClasses(x: Tensor, options: KerasSpelled<PredictOptions> = {}): Int32Array {
     const probabilities = this.predict(x, options);
     const width = probabilities.shape[1]!;
     const classes = new Int32Array(probabilities.shape[0]!);
@@ -298,6 +312,27 @@ export class Sequential implements TrainableModel {
       classes[row] = best;
     }
     return classes;
+  }
+
+  /** One line: `Sequential "sequential": 3 layers, 235,146 params, Adam(...), loss "sparse_categorical_crossentropy", metrics ["accuracy"]`. */
+  toString(): string {
+    const parts = [`${this.layers.length} layer${this.layers.length === 1 ? '' : 's'}`];
+    parts.push(this.built ? `${this.countParams().toLocaleString('en-US')} params` : 'not built');
+    if (this.optimizerInstance && this.givenLoss) {
+      parts.push(String(this.optimizerInstance), `loss ${JSON.stringify(this.givenLoss)}`);
+      if (this.compiledMetrics.length > 0) parts.push(`metrics [${this.compiledMetrics.map((metric) => JSON.stringify(metric.name)).join(', ')}]`);
+    } else {
+      parts.push('not compiled');
+    }
+    return `Sequential ${JSON.stringify(this.name)}: ${parts.join(', ')}`;
+  }
+
+  /** Node's util.inspect (console.log, a notebook cell): the line above, then one line per layer. */
+  [inspectCustom](): string {
+    const lines = [this.toString()];
+    for (const layer of this.layers) lines.push(`  ${String(layer)}`);
+    for (const metric of this.compiledMetrics) if (!isDefaultNamed(metric)) lines.push(`  metric ${String(metric)}`);
+    return lines.join('\n');
   }
 
   private buildLayers(inputShape: readonly number[]): void {
@@ -322,6 +357,29 @@ export class Sequential implements TrainableModel {
       this.layerCounts.set(base, count + 1);
       const name = count === 0 ? base : `${base}_${count}`;
       if (!this.layers.some((layer) => layer.name === name)) return name;
+    }
+  }
+}
+
+// A metric made from a bare name needs no line of its own; configured ones (k, average) do.
+function isDefaultNamed(metric: Metric): boolean {
+  return describeCall(metric.className, { name: metric.name }) === String(metric);
+}
+
+/** Metrics that cannot work with this loss's targets, or that would write the same log twice. */
+function checkMetrics(metrics: readonly Metric[], loss: LossName, given: string): void {
+  const seen = new Set<string>(['loss']);
+  for (const metric of metrics) {
+    if (seen.has(metric.name)) {
+      throw new Error(`compile(): metrics name "${metric.name}" ${metric.name === 'loss' ? 'as the loss is named' : 'twice'}; give each metric once (a metric object takes { name }).`);
+    }
+    seen.add(metric.name);
+    const labels = takesLabels(loss);
+    if (metric.targets === 'rows' && labels) {
+      throw new Error(`compile(): metric "${metric.name}" compares one-hot target rows, but loss ${JSON.stringify(given)} takes class labels: use its sparse_ form (e.g. "sparse_categorical_accuracy") or "accuracy".`);
+    }
+    if (metric.targets === 'labels' && !labels) {
+      throw new Error(`compile(): metric "${metric.name}" compares class labels, but loss ${JSON.stringify(given)} takes target rows: use the form without sparse_ (e.g. "categorical_accuracy") or "accuracy".`);
     }
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Dense, deserializeLayer, LAYER_CLASS_NAMES, type LayerConfig } from '../layers/index.js';
 import { LARGEST_LAYER_UNITS } from '../validation.js';
 import { registerModelSaver, Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
+import { deserializeMetric, type MetricName } from '../metrics/index.js';
 import { createOptimizer } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors.js';
@@ -21,7 +22,7 @@ const modelConfigSchema = z.strictObject({
 const compileConfigSchema = z.strictObject({
   optimizer: z.strictObject({ name: z.enum(['adam', 'rmsprop', 'sgd']), config: z.record(z.string(), z.union([z.number(), z.boolean()])) }),
   loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
-  metrics: z.array(z.string()),
+  metrics: z.array(z.union([z.string(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.unknown()) })])),
 });
 
 // The optimizer's state: tensors "optimizer/<weight>/<slot>" and its update count in __metadata__.
@@ -95,7 +96,8 @@ export function loadModel(path: string): Sequential {
       model!.compile({
         optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
         loss: compileConfig.loss,
-        metrics: compileConfig.metrics,
+        // Names stay names (the logs keep their spelling); configured metrics are rebuilt from their class.
+        metrics: compileConfig.metrics.map((metric) => (typeof metric === 'string' ? (metric as MetricName) : deserializeMetric(metric))),
       });
     } catch (error) {
       fail(`its compile config is invalid (${(error as Error).message})`);

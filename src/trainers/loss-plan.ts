@@ -9,10 +9,11 @@ export interface LossPlan {
 }
 
 /** The plan for this loss and these metrics on these layers, or one sentence on why they do not fit. */
-export function lossPlanFor(layers: readonly Layer[], loss: LossName, metricNames: readonly string[]): LossPlan {
+export function lossPlanFor(layers: readonly Layer[], loss: LossName, metrics: readonly { name: string; comparesClasses: boolean }[]): LossPlan {
   const last = layers[layers.length - 1]!;
-  if (metricNames.length > 0 && last.outputSize < 2) {
-    throw new Error(`The accuracy metric compares the most probable of several classes, but the model has ${last.outputSize} output: give the last layer one unit per class, or compile without metrics.`);
+  const comparing = metrics.find((metric) => metric.comparesClasses);
+  if (comparing && last.outputSize < 2) {
+    throw new Error(`The ${comparing.name} metric compares the most probable of several classes, but the model has ${last.outputSize} output: give the last layer one unit per class, or compile without it.`);
   }
   if (isCrossentropy(loss)) {
     if (last.finalActivation !== 'softmax') {

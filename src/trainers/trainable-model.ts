@@ -2,6 +2,7 @@ import type { CallbackModel } from '../callbacks/callback.js';
 import type { Engine } from '../engine/engine.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import type { LossName } from '../losses/losses.js';
+import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
 /**
@@ -19,7 +20,8 @@ export interface TrainableModel extends CallbackModel {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   readonly optimizer: Optimizer | undefined;
-  readonly loss: LossName | undefined;
-  readonly metrics: readonly string[];
+  /** The loss's canonical name, which training computes with (model.loss is the spelling the user gave). */
+  readonly lossName: LossName | undefined;
+  readonly metrics: readonly Metric[];
   build(inputShape: readonly number[]): void;
 }

@@ -15,8 +15,9 @@ import { resolveFeatures, resolveTargets, type Features, type TargetInput, type 
 import { matchFeatures, matchTargets } from './data-adapters/model-match.js';
 import { validationSplitIndex } from './data-adapters/validation-split.js';
 import { EpochIterator, identityIndices } from './epoch-iterator.js';
-import { lossPlanFor } from './loss-plan.js';
-import { evaluateSchema, fitSchema, type EvaluateOptions, type Evaluation, type FitOptions } from './options.js';
+import { lossPlanFor, type LossPlan } from './loss-plan.js';
+import { CompiledMetrics } from '../metrics/compiled-metrics.js';
+import { evaluateSchema, fitSchema, type EvaluateOptions, type Evaluation, type FitOptions, type PredictOptions } from './options.js';
 import { sparseInputLayer } from './sparse-input.js';
 import type { TrainableModel } from './trainable-model.js';
 import { Workspace } from './workspace.js';
@@ -64,7 +65,9 @@ export class Trainer {
     const batchSize = parsed.batchSize ?? 32;
     const verbose = parsed.verbose ?? 1;
     const data = this.dataSet(x, y, loss, 'x', 'y');
-    const step = new BatchStep(model.engine, model.layers, lossPlanFor(model.layers, loss, model.metrics));
+    const plan = lossPlanFor(model.layers, loss, model.metrics);
+    const step = new BatchStep(model.engine, model.layers, plan);
+    const metrics = new CompiledMetrics(model.metrics, model.layers[model.layers.length - 1]!.outputSize);
 
     let validation: DataSet | undefined;
     let trainCount = data.features.count;
@@ -86,19 +89,28 @@ export class Trainer {
     const weights = model.weights;
 
     const history = new History();
-    const accuracyName = model.metrics[0];
-    const reported = accuracyName ? ['loss', accuracyName] : ['loss'];
+    const reported = ['loss', ...metrics.names];
     const params: TrainingParams = {
       epochs,
       steps: iterator.steps,
       samples: trainCount,
       verbose,
       metrics: validation ? [...reported, ...reported.map((name) => `val_${name}`)] : reported,
+      metricDirections: Object.fromEntries(
+        [['loss', 'min'] as const, ...model.metrics.map((metric) => [metric.name, metric.direction] as const)].flatMap(([name, direction]) => [
+          [name, direction],
+          [`val_${name}`, direction],
+        ]),
+      ),
     };
     const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
     const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params);
-    // Reused between batches: callbacks see the running means of the epoch so far.
-    const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
+    // Reused between batches: callbacks see the running values of the epoch so far.
+    const batchLogs: Logs = Object.fromEntries(reported.map((name) => [name, 0]));
+    const predictions = predictionsOf(workspace, plan);
+    const labels = takesLabels(loss) ? workspace.labels : null;
+    const targets = labels ? null : workspace.targets;
+    const hasMetrics = metrics.metrics.length > 0;
     const batchBeginLogs: Logs = {};
 
     // So that loadModel + fit({ initialEpoch, seed }) continues exactly as one uninterrupted fit
@@ -118,16 +130,20 @@ export class Trainer {
       await callbacks.epochBegin(epoch, {});
       iterator.beginEpoch();
       workspace.stats.fill(0);
+      metrics.reset();
       let seen = 0;
       for (let batch = 0; batch < iterator.steps; batch++) {
         const start = iterator.batchStart(batch);
         const rows = iterator.batchRows(batch);
         callbacks.batchBegin(batch, batchBeginLogs);
+        const correctBefore = workspace.stats[STAT_CORRECT]!;
         step.train(workspace, data.features, data.targets, iterator.indices, start, rows, random, optimizer, weights);
+        // The step's backward pass and update leave the predictions and targets as the loss saw them.
+        if (hasMetrics) metrics.update(predictions, labels, targets, rows, workspace.stats[STAT_CORRECT]! - correctBefore);
         seen += rows;
         if (callbacks.wantsBatchLogs) {
           batchLogs.loss = workspace.stats[STAT_LOSS_SUM]! / seen;
-          if (accuracyName) batchLogs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
+          metrics.writeResults(batchLogs);
           callbacks.batchEnd(batch, batchLogs);
         }
         // Let timers and signal handlers (Ctrl-C) run now and then without slowing the loop.
@@ -138,11 +154,10 @@ export class Trainer {
         if (model.stopTraining) break;
       }
       const logs: Logs = { loss: workspace.stats[STAT_LOSS_SUM]! / seen };
-      if (accuracyName) logs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
+      metrics.writeResults(logs);
       if (validation) {
-        const result = this.evaluateSet(validation, step, batchSize);
-        logs.val_loss = result.loss;
-        if (accuracyName) logs[`val_${accuracyName}`] = result.accuracy;
+        logs.val_loss = this.evaluateSet(validation, step, plan, loss, batchSize, metrics, null).loss;
+        metrics.writeResults(logs, true);
       }
       await callbacks.epochEnd(epoch, logs);
       lastLogs = logs;
@@ -151,24 +166,28 @@ export class Trainer {
     return history;
   }
 
-  /** Loss and accuracy over (x, y), without dropout. */
+  /** The loss and every compiled metric over (x, y), without dropout, and accuracy always. */
   evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
     const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
     const { loss } = this.requireCompiled();
+    const model = this.model;
     const data = this.dataSet(x, y, loss, 'x', 'y');
-    const { engine, layers, metrics } = this.model;
-    const step = new BatchStep(engine, layers, lossPlanFor(layers, loss, metrics));
+    const plan = lossPlanFor(model.layers, loss, model.metrics);
+    const step = new BatchStep(model.engine, model.layers, plan);
+    const metrics = new CompiledMetrics(model.metrics, model.layers[model.layers.length - 1]!.outputSize);
     const batchSize = parsed.batchSize ?? 32;
-    const evaluation = withInferencePrecision(layers, engine, 'float32', () => this.evaluateSet(data, step, batchSize));
+    const progress = progressBarFor(parsed);
+    const evaluation = withInferencePrecision(model.layers, model.engine, 'float32', () => this.evaluateSet(data, step, plan, loss, batchSize, metrics, progress));
     // Both figures side by side, so the cost of int8 in accuracy is plain.
-    if (parsed.precision === 'int8' || (parsed.precision === undefined && isQuantized(layers))) {
-      evaluation.int8 = withInferencePrecision(layers, engine, 'int8', () => this.evaluateSet(data, step, batchSize));
+    if (parsed.precision === 'int8' || (parsed.precision === undefined && isQuantized(model.layers))) {
+      const int8 = withInferencePrecision(model.layers, model.engine, 'int8', () => this.evaluateSet(data, step, plan, loss, batchSize, metrics, null));
+      for (const [name, value] of Object.entries(int8)) evaluation[`int8_${name}`] = value;
     }
     return evaluation;
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */
-  predict(x: Tensor, options: EvaluateOptions = {}): Tensor {
+  predict(x: Tensor, options: PredictOptions = {}): Tensor {
     const parsed = parseOptions(evaluateSchema, options, 'predict()');
     const model = this.model;
     const features = resolveFeatures(x);
@@ -182,24 +201,56 @@ export class Trainer {
       const width = model.layers[model.layers.length - 1]!.outputSize;
       const result = new Float32Array(features.count * width);
       const output = workspace.outputs[workspace.outputs.length - 1]!;
+      const progress = progressBarFor(parsed);
+      const bar = progress?.bar;
+      bar?.setParams({ epochs: 1, steps: Math.ceil(features.count / batchSize), samples: features.count, verbose: progress!.verbose, metrics: [] });
+      bar?.onTestBegin();
+      const noLogs: Logs = {};
       for (let start = 0; start < features.count; start += batchSize) {
         const rows = Math.min(batchSize, features.count - start);
         step.predict(workspace, features, indices, start, rows);
         result.set(output.subarray(0, rows * width), start * width);
+        bar?.onBatchEnd(start / batchSize, noLogs);
       }
+      bar?.onEpochEnd(0, noLogs);
       return tensor(result, [features.count, ...model.outputShape]);
     });
   }
 
-  private evaluateSet(data: DataSet, step: BatchStep, requestedBatchSize: number): Evaluation {
+  /**
+   * The loss, the metrics (reset first, so fit's validation reuses the training metrics after
+   * their results are logged) and the argmax accuracy over a data set; with a bar, Keras's
+   * progress bar of the pass.
+   */
+  private evaluateSet(data: DataSet, step: BatchStep, plan: LossPlan, loss: LossName, requestedBatchSize: number, metrics: CompiledMetrics, progress: Progress | null): Evaluation {
     const count = data.indices.length;
     const batchSize = Math.min(requestedBatchSize, count);
     const workspace = this.workspace(data.features, batchSize, false);
+    const predictions = predictionsOf(workspace, plan);
+    const labels = takesLabels(loss) ? workspace.labels : null;
+    const targets = labels ? null : workspace.targets;
+    const hasMetrics = metrics.metrics.length > 0;
+    const logs: Logs = { loss: 0 };
+    const bar = progress?.bar;
+    bar?.setParams({ epochs: 1, steps: Math.ceil(count / batchSize), samples: count, verbose: progress!.verbose, metrics: ['loss', ...metrics.names] });
+    bar?.onTestBegin();
     workspace.stats.fill(0);
+    metrics.reset();
     for (let start = 0; start < count; start += batchSize) {
-      step.test(workspace, data.features, data.targets, data.indices, start, Math.min(batchSize, count - start));
+      const rows = Math.min(batchSize, count - start);
+      const correctBefore = workspace.stats[STAT_CORRECT]!;
+      step.test(workspace, data.features, data.targets, data.indices, start, rows);
+      if (hasMetrics) metrics.update(predictions, labels, targets, rows, workspace.stats[STAT_CORRECT]! - correctBefore);
+      if (bar) {
+        logs.loss = workspace.stats[STAT_LOSS_SUM]! / (start + rows);
+        metrics.writeResults(logs);
+        bar.onBatchEnd(start / batchSize, logs);
+      }
     }
-    return { loss: workspace.stats[STAT_LOSS_SUM]! / count, accuracy: workspace.stats[STAT_CORRECT]! / count };
+    logs.loss = workspace.stats[STAT_LOSS_SUM]! / count;
+    metrics.writeResults(logs);
+    bar?.onEpochEnd(0, logs);
+    return { accuracy: workspace.stats[STAT_CORRECT]! / count, ...logs, loss: logs.loss };
   }
 
   /** Resolves (x, y) as the data adapter reads them, building the model from x if needed, and checks them against it. */
@@ -225,10 +276,26 @@ export class Trainer {
   }
 
   private requireCompiled(): { optimizer: Optimizer; loss: LossName } {
-    const { optimizer, loss } = this.model;
+    const { optimizer, lossName: loss } = this.model;
     if (!optimizer || !loss) {
       throw new Error(`Model "${this.model.name}" is not compiled: call compile({ optimizer, loss, metrics }) first.`);
     }
     return { optimizer, loss };
   }
+}
+
+/** What the metrics read: the probabilities the fused loss wrote, else the last layer's output. */
+function predictionsOf(workspace: Workspace, plan: LossPlan): Float32Array {
+  return plan.fusedSoftmax ? workspace.probabilities : workspace.outputs[workspace.outputs.length - 1]!;
+}
+
+/** The progress bar evaluate and predict draw at verbose 1 or 2 (none at 0, their default). */
+function progressBarFor(options: PredictOptions): Progress | null {
+  const verbose = options.verbose ?? 0;
+  return verbose === 0 ? null : { bar: new ProgressBar(options.progressStream ?? process.stdout), verbose };
+}
+
+interface Progress {
+  bar: ProgressBar;
+  verbose: 1 | 2;
 }

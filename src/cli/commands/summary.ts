@@ -13,7 +13,7 @@ export function runSummary(file: string): void {
       .join(', ');
     print(`Optimizer: ${compiled.optimizer.name}${settings ? ` (${settings})` : ''}`);
     print(`Loss: ${compiled.loss}`);
-    print(`Metrics: ${compiled.metrics.length > 0 ? compiled.metrics.join(', ') : 'none'}`);
+    print(`Metrics: ${compiled.metrics.length > 0 ? compiled.metrics.map((metric) => (typeof metric === 'string' ? metric : String(metric.config.name ?? metric.className))).join(', ') : 'none'}`);
   } else {
     print('Not compiled: the file holds no optimizer or loss settings.');
   }
