@@ -130,6 +130,7 @@ describe('studio server', () => {
       [{ ...run, model: { ...run.model, layers: [{ type: 'dropout', rate: 1.5 }] } }, 'model.layers[0].rate must be below 1.'],
       [{ ...run, model: { ...run.model, layers: [{ type: 'dense', units: 8, activation: 'swish' }] } }, 'model.layers[0].activation must be one of relu, sigmoid, tanh, linear.'],
       [{ ...run, name: '  ' }, 'name must not be blank.'],
+      [{ ...run, training: { ...run.training, validation: 'none', earlyStoppingPatience: 2 } }, 'training.earlyStoppingPatience needs validation ("test" or a fraction): early stopping watches val_loss.'],
       [{ ...run, extra: true }, 'the body has an unknown field "extra".'],
       [[1, 2], 'the body is invalid: Invalid input: expected object, received array.'],
     ];
