@@ -17,13 +17,16 @@ function findTests(directory) {
   return found.sort();
 }
 
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const requested = process.argv.slice(2);
 if (requested.length === 0) {
   const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+  // The studio's page is browser code, checked with the DOM's types.
+  const pageCheck = spawnSync('npx', ['tsc', '-p', 'src/studio/page/tsconfig.json'], { stdio: 'inherit' });
+  if (pageCheck.status !== 0) process.exit(pageCheck.status ?? 1);
 }
 const files = requested.length > 0 ? requested : findTests('test');
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });

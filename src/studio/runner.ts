@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadModel } from '../saving/model-file.js';
 import { CONTROL_STATE, PAUSED, RUNNING, STOPPING, type WorkerInput, type WorkerMessage } from './protocol.js';
 import { RequestError, type StartRunRequest } from './schemas.js';
@@ -22,12 +22,15 @@ interface ActiveTraining {
   finished: Promise<void>;
 }
 
-// Run from the TypeScript sources (tests, tsx), the worker needs tsx's loader too: workers do not inherit it.
+// Run from the TypeScript sources (tests, tsx), the worker is the built one when there is one
+// (npm test builds first; tsx would spend seconds compiling the library again in each worker),
+// else the sources through tsx's API, since workers do not inherit tsx's loader.
 const fromSources = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSources ? './training-worker.ts' : './training-worker.js', import.meta.url);
+const builtWorker = new URL('../../dist/studio/training-worker.js', import.meta.url);
+const workerUrl = !fromSources ? new URL('./training-worker.js', import.meta.url) : existsSync(builtWorker) ? builtWorker : new URL('./training-worker.ts', import.meta.url);
 
 function startWorker(input: WorkerInput): Worker {
-  if (!fromSources) return new Worker(workerUrl, { workerData: input });
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData: input });
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: input });
 }
@@ -65,7 +68,17 @@ export class TrainingRunner {
       let failed = false;
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'failed') failed = true;
-        this.handle(id, message, modelPath);
+        // Done as far as the user is concerned: a new training may start while this worker ends.
+        if ((message.type === 'evaluated' || message.type === 'failed') && this.active?.id === id) this.active = null;
+        try {
+          this.handle(id, message, modelPath);
+        } catch (error) {
+          failed = true;
+          this.store.update(id, (view) => {
+            view.status = 'failed';
+            view.error = (error as Error).message;
+          });
+        }
         if (message.type === 'evaluated' || message.type === 'failed') void worker.terminate();
       });
       worker.on('error', (error) => {
@@ -84,7 +97,7 @@ export class TrainingRunner {
           });
         }
         rmSync(modelPath, { force: true });
-        this.active = null;
+        if (this.active?.id === id) this.active = null;
         resolve();
       });
     });

@@ -51,6 +51,9 @@ export const trainingSpecSchema = z.strictObject({
   /** Train on the first N of the 60,000 training images (null: all). */
   limit: integer(10, TRAIN_IMAGES).nullable(),
   seed: integer(0, 0xffffffff).nullable(),
+}).refine((training) => training.earlyStoppingPatience === null || training.validation !== 'none', {
+  path: ['earlyStoppingPatience'],
+  message: 'needs validation ("test" or a fraction): early stopping watches val_loss',
 });
 export type TrainingSpec = z.infer<typeof trainingSpecSchema>;
 
@@ -102,7 +105,7 @@ export function describeIssue(error: z.ZodError, root = 'the body'): string {
   const field = issue.path.length > 0 ? pathText(issue.path) : root;
   if (issue.code === 'unrecognized_keys') return `${field === root ? root : field} has an unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}.`;
   const message = issue.message.replace(/\.$/, '');
-  return /^(must|may|has)\b/.test(message) ? `${field} ${message}.` : `${field} is invalid: ${message}.`;
+  return /^(must|may|has|needs)\b/.test(message) ? `${field} ${message}.` : `${field} is invalid: ${message}.`;
 }
 
 export class RequestError extends Error {

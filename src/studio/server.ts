@@ -3,6 +3,7 @@
  * WebSocket of live state. Every request passes the token, Origin and Host checks first.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -58,7 +59,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const runner = new TrainingRunner(store, join(workspace, '.studio-runs'));
   const context: StudioContext = { store, runner, data: options.data ?? loadMnist(), workspace };
 
-  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  // Closing ends every connection, kept-alive ones too, so Ctrl-C never waits on an open tab.
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20, forceCloseConnections: true });
   let hosts = new Set<string>();
 
   app.addHook('onRequest', async (request, reply) => {
@@ -92,6 +94,11 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   registerFileRoutes(app, context);
   registerEvents(app, context);
 
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await app.listen({ host, port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
@@ -104,7 +111,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     async close() {
       await runner.shutdown();
       for (const client of app.websocketServer.clients) client.terminate();
-      await app.close();
+      const closed = app.close();
+      // A refused WebSocket upgrade leaves its socket outside fastify's keep-alive tracking.
+      for (const socket of sockets) socket.destroy();
+      await closed;
     },
   };
 }
