@@ -18,6 +18,12 @@ export interface FuzzFormat {
   files(): Promise<Array<{ name: string; bytes: Uint8Array }>>;
   /** Loads the file; throws an Error with one sentence when it refuses it. */
   load(path: string): Promise<unknown>;
+  /**
+   * Optional: the text inside the file that field edits should change (a header's JSON, its
+   * nested JSON strings unfolded), and how to put an edited text back with the lengths around it
+   * fixed, so that edits reach the checks behind the framing instead of only breaking the frame.
+   */
+  editable?(bytes: Uint8Array): { text: string; rebuild(text: string): Uint8Array } | undefined;
 }
 
 export const FORMATS_FOLDER = fileURLToPath(new URL('./formats/', import.meta.url));
@@ -79,8 +85,10 @@ function splice(bytes: Uint8Array, start: number, end: number, replacement: Uint
   return result;
 }
 
+type Editable = NonNullable<ReturnType<NonNullable<FuzzFormat['editable']>>>;
+
 /** One mutant of `bytes` and what was done to it. Deterministic for a given Random state. */
-export function mutate(bytes: Uint8Array, random: Random): { kind: MutationKind; bytes: Uint8Array } {
+export function mutate(bytes: Uint8Array, random: Random, editable?: Editable): { kind: MutationKind; bytes: Uint8Array } {
   const kinds: MutationKind[] = ['bit flips', 'truncation', 'byte insert', 'field edit', 'huge length'];
   const kind = kinds[random.nextInt(kinds.length)]!;
   // Most formats keep their structure in the first bytes: aim there half of the time.
@@ -100,10 +108,16 @@ export function mutate(bytes: Uint8Array, random: Random): { kind: MutationKind;
       return { kind, bytes: splice(bytes, at, at, inserted) };
     }
     case 'field edit': {
+      if (editable && random.nextFloat() < 0.8) {
+        // Edit only numbers and strings of the format's own text, then let the format re-frame it.
+        let edited = mutate(new TextEncoder().encode(editable.text), random);
+        while (edited.kind !== 'field edit') edited = mutate(new TextEncoder().encode(editable.text), random);
+        return { kind, bytes: editable.rebuild(new TextDecoder().decode(edited.bytes)) };
+      }
       const { numbers, strings } = textFields(bytes);
       const useNumber = numbers.length > 0 && (strings.length === 0 || random.nextFloat() < 0.7);
       const fields = useNumber ? numbers : strings;
-      if (fields.length === 0) return mutate(bytes, random);
+      if (fields.length === 0) return mutate(bytes, random, editable);
       const [start, end] = fields[random.nextInt(fields.length)]!;
       const pool = useNumber ? HOSTILE_NUMBERS : HOSTILE_STRINGS;
       return { kind, bytes: splice(bytes, start, end, new TextEncoder().encode(pool[random.nextInt(pool.length)]!)) };
@@ -218,6 +232,7 @@ export async function fuzzFormat(formatFile: string, options: FuzzOptions): Prom
   for (const file of files) writeFileSync(join(folder, file.name), file.bytes);
   const target = join(folder, files[0]!.name);
   const original = files[0]!.bytes;
+  const editable = format.editable?.(original);
   const random = new Random(options.seed ?? 1);
   const timeoutMilliseconds = options.timeoutMilliseconds ?? 5000;
   const summary: FuzzSummary = { format: format.name, tries: 0, refused: 0, accepted: 0, crashed: 0, slowestMilliseconds: 0, peakRssBytes: 0, failures: [], commonRefusals: [] };
@@ -231,7 +246,7 @@ export async function fuzzFormat(formatFile: string, options: FuzzOptions): Prom
       throw new Error(`Format ${format.name}: its valid file is not accepted (${typeof baseline === 'object' ? baseline.message : baseline}).`);
     }
     for (let attempt = 1; attempt <= options.tries; attempt++) {
-      const mutant = mutate(original, random);
+      const mutant = mutate(original, random, editable);
       writeFileSync(target, mutant.bytes);
       const result = await worker.load(target, timeoutMilliseconds);
       summary.tries++;

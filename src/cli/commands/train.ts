@@ -321,13 +321,11 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
 
   // Ctrl-C: the first asks fit to stop after the current batch, then the model trained so far is
   // measured and kept as if training had ended there (as Keras's fit leaves the model with its
-  // current weights); a second quits at once.
+  // current weights). The handler then removes itself, so that a second Ctrl-C has the default
+  // effect and ends the process at once, even in the middle of the (synchronous) evaluation.
   const interruption = new AbortController();
   const onInterrupt = (): void => {
-    if (interruption.signal.aborted) {
-      process.stderr.write('\ndigitnet: interrupted again; quitting now.\n');
-      process.exit(EXIT_INTERRUPTED);
-    }
+    process.off('SIGINT', onInterrupt);
     interruption.abort();
     const kept = config.save ? ` and saved to ${config.save}` : '';
     process.stderr.write(`\ndigitnet: stopping after this batch; the model trained so far will be evaluated${kept} (press Ctrl-C again to quit at once).\n`);
@@ -345,9 +343,7 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
       },
     });
   } finally {
-    // Left installed after an interruption until the process ends, so that a second Ctrl-C while
-    // the model is measured and saved quits at once.
-    if (!interruption.signal.aborted) process.off('SIGINT', onInterrupt);
+    process.off('SIGINT', onInterrupt);
   }
   if (result.interrupted && talk) print(`Training was stopped by Ctrl-C in epoch ${result.epochsRun} of ${config.epochs}; keeping the model as trained so far.`);
   if (result.stoppedEpoch !== undefined && talk) {
