@@ -25,7 +25,8 @@ import {
   validationSplitIndex,
 } from './inputs.js';
 import { deserializeLayer } from '../layers/index.js';
-import { saveModel, type SaveOptions } from '../saving/model-file.js';
+import type { SaveOptions } from '../saving/model-file.js';
+import { loadWeights, saveModel, saveWeights } from '../saving/formats.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 import { Workspace } from './workspace.js';
 
@@ -280,9 +281,19 @@ export class Sequential implements CallbackModel {
     weights.forEach((weight, index) => weight.values.set(values[index]!));
   }
 
-  /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
+  /** Saves the model in the format its name says: .safetensors, .keras, .h5 (see saving/formats.ts). */
   save(path: string, options: SaveOptions = {}): void {
     saveModel(this.requireBuilt(), path, options);
+  }
+
+  /** Keras's save_weights: a .weights.h5 file (Keras 3's layout) or .h5 (Keras 2's). */
+  saveWeights(path: string): void {
+    saveWeights(this.requireBuilt(), path);
+  }
+
+  /** Keras's load_weights from a .weights.h5, .h5 or .keras file of the same architecture. */
+  loadWeights(path: string): void {
+    loadWeights(this.requireBuilt(), path);
   }
 
   getConfig(): ModelConfig {
