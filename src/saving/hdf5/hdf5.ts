@@ -123,3 +123,8 @@ function h5wasmEntry(): string {
   }
   throw new Hdf5Error('the h5wasm package is not installed (npm install h5wasm)');
 }
+
+/** Stops the HDF5 worker (it is started again on the next use); for test runners and clean exits. */
+export function closeHdf5(): void {
+  if (handle) stop(handle);
+}

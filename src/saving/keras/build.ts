@@ -38,7 +38,10 @@ export function buildModel(config: ModelConfig, inputShape: readonly number[] | 
   }
   if (parameters > available) fail(`its config describes ${parameters} weights but the file stores only ${available} numbers`);
   try {
-    return Sequential.fromConfig({ ...config, inputShape: [...shape!] });
+    // Keras's InputLayer becomes the first layer's inputShape, as digitnet's models declare it.
+    const [first, ...rest] = config.layers;
+    const layers = [{ className: first!.className, config: { ...first!.config, inputShape: [...shape!] } }, ...rest];
+    return Sequential.fromConfig({ ...config, layers, inputShape: [...shape!] });
   } catch (error) {
     return fail(`its model config does not build (${(error as Error).message.replace(/\.$/, '')})`);
   }
