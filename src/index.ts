@@ -54,7 +54,8 @@ export { History } from './callbacks/history.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
 export type { Callback, CallbackModel, Logs, TrainingParams } from './callbacks/callback.js';
 
-export { loadModel, saveModel } from './saving/model-file.js';
+export { exportModel, FORMATS, formatForLoading, formatForSaving, formatNamed, loadModel, loadWeights, registerFormat, saveModel, saveWeights } from './saving/formats.js';
+export type { ExportOptions, ModelFormat } from './saving/formats.js';
 export { setRandomSeed } from './random/seed.js';
 
 export { tensor, imagesOf } from './data/tensor.js';

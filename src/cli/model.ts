@@ -1,5 +1,5 @@
 /** Loading a saved model for the commands that use one. */
-import { loadModel } from '../saving/model-file.js';
+import { loadModel } from '../saving/formats.js';
 import type { Sequential } from '../models/sequential.js';
 import { toCategorical } from '../data/transforms.js';
 import type { ImageSet, Tensor } from '../data/tensor.js';

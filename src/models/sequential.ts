@@ -60,16 +60,26 @@ export interface SaveOptions {
 }
 
 /** Writes a model to a file: what model.save calls. */
-export type ModelSaver = (model: Sequential, path: string, options: SaveOptions) => void;
+/** What saving/formats.ts gives the model, so that saving imports the model and not the reverse. */
+export interface ModelSaving {
+  save(model: Sequential, path: string, options: SaveOptions): void;
+  saveWeights(model: Sequential, path: string): void;
+  loadWeights(model: Sequential, path: string): void;
+}
 
-let registeredSaver: ModelSaver | undefined;
+let registeredSaving: ModelSaving | undefined;
 
 /**
- * Called by saving/model-file.ts when it is loaded (the package's entry loads it), so that saving
+ * Called by saving/formats.ts when it is loaded (the package's entry loads it), so that saving
  * imports the model and not the reverse, as Keras's Model.save defers to saving_api.
  */
-export function registerModelSaver(saver: ModelSaver): void {
-  registeredSaver = saver;
+export function registerModelSaving(saving: ModelSaving): void {
+  registeredSaving = saving;
+}
+
+function savingModule(): ModelSaving {
+  if (!registeredSaving) throw new Error(`model.save() needs digitnet's saving module: import the model from digitnet's entry point, which loads it.`);
+  return registeredSaving;
 }
 
 const compileSchema = z.strictObject({
@@ -254,10 +264,19 @@ export class Sequential implements TrainableModel {
     dropQuantization(this.layers);
   }
 
-  /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
+  /** Saves the model in the format its name says: .safetensors, .keras, .h5, .onnx, .json (see saving/formats.ts). */
   save(path: string, options: SaveOptions = {}): void {
-    if (!registeredSaver) throw new Error(`model.save() needs digitnet's saving module: import the model from digitnet's entry point, which loads it.`);
-    registeredSaver(this.requireBuilt(), path, options);
+    savingModule().save(this.requireBuilt(), path, options);
+  }
+
+  /** Keras's save_weights: a .weights.h5 file (Keras 3's layout) or .h5 (Keras 2's). */
+  saveWeights(path: string): void {
+    savingModule().saveWeights(this.requireBuilt(), path);
+  }
+
+  /** Keras's load_weights from a .weights.h5, .h5 or .keras file of the same architecture. */
+  loadWeights(path: string): void {
+    savingModule().loadWeights(this.requireBuilt(), path);
   }
 
   getConfig(): ModelConfig {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Dense, deserializeLayer, LAYER_CLASS_NAMES, type LayerConfig } from '../layers/index.js';
 import { LARGEST_LAYER_UNITS } from '../validation.js';
-import { registerModelSaver, Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
+import { Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
 import { deserializeMetric, type MetricName } from '../metrics/index.js';
 import { createOptimizer } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
@@ -55,7 +55,6 @@ export function saveModel(model: Sequential, path: string, options: SaveOptions 
 }
 
 // model.save(path) writes this format.
-registerModelSaver(saveModel);
 
 /** Loads a model saved by saveModel, checking everything in the file before using it. */
 export function loadModel(path: string): Sequential {

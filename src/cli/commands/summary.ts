@@ -1,6 +1,6 @@
 /** `digitnet summary FILE`: Keras's model.summary() of a saved model, and how it was compiled. */
 import type { Command } from 'commander';
-import { loadModel } from '../../saving/model-file.js';
+import { loadModel } from '../../saving/formats.js';
 import { print } from '../table.js';
 
 export function runSummary(file: string): void {
