@@ -1,3 +1,5 @@
+// model.save goes through the saving formats, which register themselves with the model when loaded.
+import '../saving/formats.js';
 /**
  * One experiment: build the model a configuration describes, train it with the notebook's
  * settings and measure it — on the test set, or for data without one (notebook 000's combined

@@ -110,6 +110,7 @@ export function formatForLoading(path: string, can: (format: ModelFormat) => boo
 
 /** Keras's model.save: the format follows the file name; the file appears complete or not at all. */
 export function saveModel(model: Sequential, path: string, options: SaveOptions = {}): void {
+  if (isFolder(path)) throw new Error(`Cannot write ${path}: it is a folder; give a file name.`);
   const format = formatForSaving(path);
   const result = format.save!(model, path, options);
   if (result instanceof Promise) {

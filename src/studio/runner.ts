@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { loadModel } from '../saving/model-file.js';
+import { loadModel } from '../saving/formats.js';
 import { CONTROL_STATE, PAUSED, RUNNING, STOPPING, type WorkerInput, type WorkerMessage } from './protocol.js';
 import { RequestError, type StartRunRequest } from './schemas.js';
 import { summarize } from './model-spec.js';

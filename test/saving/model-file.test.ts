@@ -80,9 +80,13 @@ test('loading refuses missing, truncated and inconsistent files with a clear err
   );
   assert.throws(() => loadModel(corrupt('not-json', (bytes) => { const copy = Buffer.from(bytes); copy.write('!', 8); return copy; })), /header is not JSON/);
   // A file of another kind (here a JSON run file) is named as such, not only by its absurd length.
-  const runFile = join(folder, 'run.json');
+  const runFile = join(folder, 'run.bin');
   writeFileSync(runFile, JSON.stringify({ config: { preset: 'mlp-50-50' }, test: { accuracy: 0.97 } }));
-  assert.throws(() => loadModel(runFile), /run\.json is not a valid model file: its header claims \d+ bytes .* is it another kind of file\?\)\.$/);
+  assert.throws(() => loadModel(runFile), /run\.bin is not a valid model file: its header claims \d+ bytes .* is it another kind of file\?\)\.$/);
+  // A .json file is read as TensorFlow.js's model.json, and one that is not says so.
+  const jsonFile = join(folder, 'run.json');
+  writeFileSync(jsonFile, JSON.stringify({ config: { preset: 'mlp-50-50' } }));
+  assert.throws(() => loadModel(jsonFile), /run\.json is not a TensorFlow\.js model digitnet can read/);
 });
 
 test('loading refuses a wrong dtype, shape or offsets', () => {

@@ -3,7 +3,7 @@ import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { loadModel } from '../../saving/model-file.js';
+import { loadModel } from '../../saving/formats.js';
 import { tensor } from '../../data/tensor.js';
 import { argmaxRows } from '../../report/metrics.js';
 import type { StudioContext } from '../context.js';
