@@ -32,5 +32,8 @@ for (const file of formatFiles()) {
     assert.deepEqual(summary.failures, []);
     assert.equal(summary.refused + summary.accepted, TRIES);
     assert.ok(summary.refused > 0, 'some mutants are refused');
+    // Files of a few hundred KB at most: a loader that allocated by what a header claims would
+    // pass this by gigabytes (the worker alone, Node and tsx, is about 80 MB).
+    assert.ok(summary.peakRssBytes < 512 * 2 ** 20, `peak memory ${(summary.peakRssBytes / 2 ** 20).toFixed(0)} MB`);
   });
 }
