@@ -13,11 +13,45 @@ export type { ActivationName } from './layers/activations.js';
 export type { InitializerIdentifier, InitializerName } from './initializers/initializers.js';
 export type { LossIdentifier, LossName } from './losses/losses.js';
 
-export { adam, Adam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
-export type { OptimizerIdentifier, OptimizerName } from './optimizers/index.js';
-export type { AdamOptions } from './optimizers/adam.js';
-export type { RmspropOptions } from './optimizers/rmsprop.js';
-export type { SgdOptions } from './optimizers/sgd.js';
+export { adagrad, Adagrad, adam, Adam, adamax, Adamax, adamw, AdamW, lion, Lion, nadam, Nadam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
+export type {
+  AdagradOptions,
+  AdamaxOptions,
+  AdamOptions,
+  BaseOptimizerOptions,
+  LionOptions,
+  NadamOptions,
+  OptimizerConfig,
+  OptimizerIdentifier,
+  OptimizerName,
+  RmspropOptions,
+  SgdOptions,
+} from './optimizers/index.js';
+export {
+  cosineDecay,
+  CosineDecay,
+  cosineDecayRestarts,
+  CosineDecayRestarts,
+  exponentialDecay,
+  ExponentialDecay,
+  inverseTimeDecay,
+  InverseTimeDecay,
+  LearningRateSchedule,
+  piecewiseConstantDecay,
+  PiecewiseConstantDecay,
+  polynomialDecay,
+  PolynomialDecay,
+} from './optimizers/schedules/index.js';
+export type {
+  CosineDecayOptions,
+  CosineDecayRestartsOptions,
+  ExponentialDecayOptions,
+  InverseTimeDecayOptions,
+  PiecewiseConstantDecayOptions,
+  PolynomialDecayOptions,
+  ScheduleConfig,
+  SerializedSchedule,
+} from './optimizers/schedules/index.js';
 
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';

@@ -6,7 +6,7 @@ import { getEngine } from '../engine/select.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/index.js';
 import { parseLoss, type LossIdentifier, type LossName } from '../losses/losses.js';
-import { createOptimizer, type Optimizer, type OptimizerIdentifier, type OptimizerName } from '../optimizers/index.js';
+import { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
 import type { TargetInput } from '../trainers/data-adapters/array-data-adapter.js';
@@ -33,7 +33,8 @@ export interface SequentialOptions {
 
 /** The compile settings a saved model carries. */
 export interface CompileConfig {
-  optimizer: { name: OptimizerName; config: Record<string, number | boolean> };
+  /** The optimizer's name (one of OPTIMIZER_NAMES) and its config, a schedule's included. */
+  optimizer: { name: string; config: OptimizerConfig };
   loss: LossName;
   metrics: string[];
 }
@@ -71,7 +72,7 @@ const METRIC_NAMES = ['accuracy', 'acc'];
 const compileSchema = z.strictObject({
   optimizer: z.union(
     [z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)],
-    'must be one of "adam", "rmsprop", "sgd" or an optimizer such as adam({ learningRate })',
+    'must be an optimizer name (adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd) or an optimizer such as adam({ learningRate })',
   ),
   loss: z.string(),
   metrics: z.array(z.string()).optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LAYER_CLASS_NAMES } from '../layers/index.js';
 import { registerModelSaver, Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
-import { createOptimizer } from '../optimizers/index.js';
+import { createOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { encodeSafetensors, readSafetensors } from './safetensors.js';
 
@@ -18,7 +18,11 @@ const modelConfigSchema = z.strictObject({
 });
 
 const compileConfigSchema = z.strictObject({
-  optimizer: z.strictObject({ name: z.enum(['adam', 'rmsprop', 'sgd']), config: z.record(z.string(), z.union([z.number(), z.boolean()])) }),
+  optimizer: z.strictObject({
+    name: z.enum(OPTIMIZER_NAMES),
+    // A learning-rate schedule is saved as { className, config }; the optimizer checks the rest.
+    config: z.record(z.string(), z.union([z.number(), z.boolean(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.number())])) })])),
+  }),
   loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
   metrics: z.array(z.string()),
 });
