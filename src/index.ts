@@ -55,9 +55,21 @@ export type {
 
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { backupAndRestore, BackupAndRestore } from './callbacks/backup-and-restore.js';
+export type { BackupAndRestoreOptions } from './callbacks/backup-and-restore.js';
+export { csvLogger, CsvLogger } from './callbacks/csv-logger.js';
+export type { CsvLoggerOptions } from './callbacks/csv-logger.js';
+export { lambdaCallback } from './callbacks/lambda-callback.js';
+export type { LambdaCallbackOptions } from './callbacks/lambda-callback.js';
+export { learningRateScheduler, LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
+export { formatFilepath, modelCheckpoint, ModelCheckpoint } from './callbacks/model-checkpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { reduceLROnPlateau, ReduceLROnPlateau } from './callbacks/reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauOptions } from './callbacks/reduce-lr-on-plateau.js';
+export { terminateOnNaN, TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export { History } from './callbacks/history.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
-export type { Callback, CallbackModel, Logs, TrainingParams } from './callbacks/callback.js';
+export type { Callback, CallbackModel, LoopSnapshot, Logs, ResumableLoop, TrainingParams } from './callbacks/callback.js';
 
 export { loadModel, saveModel } from './saving/model-file.js';
 export { setRandomSeed } from './random/seed.js';

@@ -14,6 +14,7 @@ import { resolveFeatures, resolveTargets, type Features, type TargetInput, type 
 import { matchFeatures, matchTargets } from './data-adapters/model-match.js';
 import { validationSplitIndex } from './data-adapters/validation-split.js';
 import { EpochIterator, identityIndices } from './epoch-iterator.js';
+import { FitLoop } from './fit-loop.js';
 import { lossPlanFor } from './loss-plan.js';
 import { evaluateSchema, fitSchema, type EvaluateOptions, type Evaluation, type FitOptions } from './options.js';
 import { sparseInputLayer } from './sparse-input.js';
@@ -94,12 +95,6 @@ export class Trainer {
       verbose,
       metrics: validation ? [...reported, ...reported.map((name) => `val_${name}`)] : reported,
     };
-    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
-    const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params);
-    // Reused between batches: callbacks see the running means of the epoch so far.
-    const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
-    const batchBeginLogs: Logs = {};
-
     // So that loadModel + fit({ initialEpoch, seed }) continues exactly as one uninterrupted fit
     // with that seed: the skipped epochs' shuffles and dropout seeds are drawn and thrown away.
     const initialEpoch = parsed.initialEpoch ?? 0;
@@ -107,23 +102,37 @@ export class Trainer {
       iterator.beginEpoch();
       random.skip(iterator.steps * step.randomDrawsPerStep);
     }
+    // Where the loop is; backupAndRestore may move it in onTrainBegin.
+    const loop = new FitLoop(initialEpoch, iterator, random, workspace);
+
+    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
+    const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params, loop);
+    // Reused between batches: callbacks see the running means of the epoch so far.
+    const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
+    const batchBeginLogs: Logs = {};
 
     model.stopTraining = false;
     let lastLogs: Logs = {};
     await callbacks.trainBegin(lastLogs);
     // Kept across epochs, so that even epochs shorter than the interval let Ctrl-C through.
     let lastYield = performance.now();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (let epoch = loop.epoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.epochBegin(epoch, {});
-      iterator.beginEpoch();
-      workspace.stats.fill(0);
-      let seen = 0;
-      for (let batch = 0; batch < iterator.steps; batch++) {
+      // A loop resumed mid-epoch keeps that epoch's order and running sums.
+      if (loop.batch === 0) {
+        iterator.beginEpoch();
+        workspace.stats.fill(0);
+        loop.seen = 0;
+      }
+      let seen = loop.seen;
+      for (let batch = loop.batch; batch < iterator.steps; batch++) {
         const start = iterator.batchStart(batch);
         const rows = iterator.batchRows(batch);
         callbacks.batchBegin(batch, batchBeginLogs);
         step.train(workspace, data.features, data.targets, iterator.indices, start, rows, random, optimizer, weights);
         seen += rows;
+        loop.batch = batch + 1;
+        loop.seen = seen;
         if (callbacks.wantsBatchLogs) {
           batchLogs.loss = workspace.stats[STAT_LOSS_SUM]! / seen;
           if (accuracyName) batchLogs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
@@ -143,6 +152,8 @@ export class Trainer {
         logs.val_loss = result.loss;
         if (accuracyName) logs[`val_${accuracyName}`] = result.accuracy;
       }
+      loop.epoch = epoch + 1;
+      loop.batch = 0;
       await callbacks.epochEnd(epoch, logs);
       lastLogs = logs;
     }
