@@ -12,6 +12,8 @@ export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, L
 export type { ActivationName } from './layers/activations.js';
 export type { InitializerIdentifier, InitializerName } from './initializers/initializers.js';
 export type { LossIdentifier, LossName } from './losses/losses.js';
+export { categoricalCrossentropy, meanSquaredError, sparseCategoricalCrossentropy } from './losses/loss-options.js';
+export type { Loss, LossOptions } from './losses/loss-options.js';
 
 export { adagrad, Adagrad, adam, Adam, adamax, Adamax, adamw, AdamW, lion, Lion, nadam, Nadam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
 export type {

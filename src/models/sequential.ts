@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/index.js';
+import { isLoss, lossFrom, lossOptionsOf, type Loss, type LossOptions } from '../losses/loss-options.js';
 import { parseLoss, type LossIdentifier, type LossName } from '../losses/losses.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
@@ -21,7 +22,8 @@ export type { EvaluateOptions, Evaluation, FitOptions } from '../trainers/option
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier | Optimizer;
-  loss: LossIdentifier;
+  /** A name, or a loss with options such as categoricalCrossentropy({ labelSmoothing: 0.1 }). */
+  loss: LossIdentifier | Loss;
   metrics?: readonly string[];
 }
 
@@ -36,6 +38,8 @@ export interface CompileConfig {
   /** The optimizer's name (one of OPTIMIZER_NAMES) and its config, a schedule's included. */
   optimizer: { name: string; config: OptimizerConfig };
   loss: LossName;
+  /** fromLogits and labelSmoothing, when set. */
+  lossOptions?: LossOptions;
   metrics: string[];
 }
 
@@ -74,7 +78,7 @@ const compileSchema = z.strictObject({
     [z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)],
     'must be an optimizer name (adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd) or an optimizer such as adam({ learningRate })',
   ),
-  loss: z.string(),
+  loss: z.union([z.string(), z.custom<Loss>(isLoss)], 'must be a loss name or a loss such as categoricalCrossentropy({ labelSmoothing })'),
   metrics: z.array(z.string()).optional(),
 });
 
@@ -91,7 +95,7 @@ export class Sequential implements TrainableModel {
   private readonly initRandom: Random;
   private declaredInputShape: readonly number[] | undefined;
   private optimizerInstance: Optimizer | undefined;
-  private lossName: LossName | undefined;
+  private lossInstance: Loss | undefined;
   private metricNames: string[] = [];
   private readonly layerCounts = new Map<string, number>();
   private engineInstance: Engine | undefined;
@@ -159,7 +163,12 @@ export class Sequential implements TrainableModel {
   }
 
   get loss(): LossName | undefined {
-    return this.lossName;
+    return this.lossInstance?.name;
+  }
+
+  /** The loss with its options (fromLogits, labelSmoothing). */
+  get lossSettings(): Loss | undefined {
+    return this.lossInstance;
   }
 
   get metrics(): readonly string[] {
@@ -182,7 +191,7 @@ export class Sequential implements TrainableModel {
   /** Sets the optimizer, loss and metrics; settings that do not fit the model leave it as it was. */
   compile(options: CompileOptions): void {
     const parsed = parseOptions(compileSchema, options, 'compile()');
-    const loss = parseLoss(parsed.loss);
+    const loss = typeof parsed.loss === 'string' ? lossFrom(parseLoss(parsed.loss)) : parsed.loss;
     const metrics = parsed.metrics ?? [];
     for (const metric of metrics) {
       if (!METRIC_NAMES.includes(metric)) throw new Error(`Unknown metric "${metric}": allowed are "accuracy" and its Keras alias "acc".`);
@@ -195,7 +204,7 @@ export class Sequential implements TrainableModel {
     const metricNames = metrics.length > 0 ? [metrics[0]!] : [];
     if (this.built) lossPlanFor(this.layers, loss, metricNames);
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
-    this.lossName = loss;
+    this.lossInstance = loss;
     this.metricNames = metricNames;
   }
 
@@ -252,12 +261,15 @@ export class Sequential implements TrainableModel {
   }
 
   getCompileConfig(): CompileConfig | undefined {
-    if (!this.optimizerInstance || !this.lossName) return undefined;
-    return {
+    if (!this.optimizerInstance || !this.lossInstance) return undefined;
+    const config: CompileConfig = {
       optimizer: { name: this.optimizerInstance.name, config: this.optimizerInstance.getConfig() },
-      loss: this.lossName,
+      loss: this.lossInstance.name,
       metrics: [...this.metricNames],
     };
+    const lossOptions = lossOptionsOf(this.lossInstance);
+    if (lossOptions) config.lossOptions = lossOptions;
+    return config;
   }
 
   /** Trains for a number of epochs over (x, y), as Keras's fit; resolves to the per-epoch History. */

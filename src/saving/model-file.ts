@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LAYER_CLASS_NAMES } from '../layers/index.js';
 import { registerModelSaver, Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
+import { lossFrom } from '../losses/loss-options.js';
 import { createOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { encodeSafetensors, readSafetensors } from './safetensors.js';
@@ -24,6 +25,7 @@ const compileConfigSchema = z.strictObject({
     config: z.record(z.string(), z.union([z.number(), z.boolean(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.number())])) })])),
   }),
   loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
+  lossOptions: z.strictObject({ fromLogits: z.boolean().optional(), labelSmoothing: z.number().optional() }).optional(),
   metrics: z.array(z.string()),
 });
 
@@ -90,7 +92,7 @@ export function loadModel(path: string): Sequential {
     try {
       model!.compile({
         optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
-        loss: compileConfig.loss,
+        loss: lossFrom(compileConfig.loss, compileConfig.lossOptions),
         metrics: compileConfig.metrics,
       });
     } catch (error) {

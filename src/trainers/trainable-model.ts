@@ -1,6 +1,7 @@
 import type { CallbackModel } from '../callbacks/callback.js';
 import type { Engine } from '../engine/engine.js';
 import type { Layer, Weight } from '../layers/layer.js';
+import type { Loss } from '../losses/loss-options.js';
 import type { LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
@@ -20,6 +21,8 @@ export interface TrainableModel extends CallbackModel {
   readonly outputShape: readonly number[];
   readonly optimizer: Optimizer | undefined;
   readonly loss: LossName | undefined;
+  /** The loss with its options. */
+  readonly lossSettings: Loss | undefined;
   readonly metrics: readonly string[];
   build(inputShape: readonly number[]): void;
 }

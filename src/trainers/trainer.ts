@@ -4,6 +4,7 @@ import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
 import { tensor, type Tensor } from '../data/tensor.js';
 import { STAT_CORRECT, STAT_LOSS_SUM } from '../engine/engine.js';
+import type { Loss } from '../losses/loss-options.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random/rng.js';
@@ -12,6 +13,7 @@ import { parseOptions } from '../validation.js';
 import { BatchStep, ForwardPass } from './batch-step.js';
 import { resolveFeatures, resolveTargets, type Features, type TargetInput, type Targets } from './data-adapters/array-data-adapter.js';
 import { matchFeatures, matchTargets } from './data-adapters/model-match.js';
+import { resolveSampleWeights, withSmoothedTargets } from './data-adapters/sample-weights.js';
 import { validationSplitIndex } from './data-adapters/validation-split.js';
 import { EpochIterator, identityIndices } from './epoch-iterator.js';
 import { FitLoop } from './fit-loop.js';
@@ -59,18 +61,21 @@ export class Trainer {
   private async fitOnce(x: Tensor, y: TargetInput, options: FitOptions): Promise<History> {
     const parsed = parseOptions(fitSchema, options, 'fit()');
     const model = this.model;
-    const { optimizer, loss } = this.requireCompiled();
+    const { optimizer, loss, lossSettings } = this.requireCompiled();
     const epochs = parsed.epochs ?? 1;
     const batchSize = parsed.batchSize ?? 32;
     const verbose = parsed.verbose ?? 1;
-    const data = this.dataSet(x, y, loss, 'x', 'y');
-    const step = new BatchStep(model.engine, model.layers, lossPlanFor(model.layers, loss, model.metrics));
+    const plain = this.dataSet(x, y, loss, 'x', 'y');
+    const plan = lossPlanFor(model.layers, lossSettings, model.metrics);
+    const data = withSmoothedTargets(plain, plan.labelSmoothing);
+    const step = new BatchStep(model.engine, model.layers, plan);
+    const sampleWeights = resolveSampleWeights(parsed.sampleWeight, parsed.classWeight, plain.targets, plain.features.count);
 
     let validation: DataSet | undefined;
     let trainCount = data.features.count;
     if (parsed.validationData) {
       const [validationX, validationY] = parsed.validationData;
-      validation = this.dataSet(validationX, validationY, loss, 'validationData x', 'validationData y');
+      validation = withSmoothedTargets(this.dataSet(validationX, validationY, loss, 'validationData x', 'validationData y'), plan.labelSmoothing);
     } else if (parsed.validationSplit) {
       trainCount = validationSplitIndex(data.features.count, parsed.validationSplit);
       validation = { ...data, indices: identityIndices(data.features.count - trainCount, trainCount) };
@@ -129,7 +134,7 @@ export class Trainer {
         const start = iterator.batchStart(batch);
         const rows = iterator.batchRows(batch);
         callbacks.batchBegin(batch, batchBeginLogs);
-        step.train(workspace, data.features, data.targets, iterator.indices, start, rows, random, optimizer, weights);
+        step.train(workspace, data.features, data.targets, sampleWeights, iterator.indices, start, rows, random, optimizer, weights);
         seen += rows;
         loop.batch = batch + 1;
         loop.seen = seen;
@@ -164,9 +169,11 @@ export class Trainer {
   /** Loss and accuracy over (x, y), without dropout. */
   evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
     const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
-    const { loss } = this.requireCompiled();
-    const data = this.dataSet(x, y, loss, 'x', 'y');
-    const step = new BatchStep(this.model.engine, this.model.layers, lossPlanFor(this.model.layers, loss, this.model.metrics));
+    const { loss, lossSettings } = this.requireCompiled();
+    const plain = this.dataSet(x, y, loss, 'x', 'y');
+    const plan = lossPlanFor(this.model.layers, lossSettings, this.model.metrics);
+    const step = new BatchStep(this.model.engine, this.model.layers, plan);
+    const data = withSmoothedTargets(plain, plan.labelSmoothing);
     return this.evaluateSet(data, step, parsed.batchSize ?? 32);
   }
 
@@ -225,11 +232,11 @@ export class Trainer {
     return workspace;
   }
 
-  private requireCompiled(): { optimizer: Optimizer; loss: LossName } {
-    const { optimizer, loss } = this.model;
-    if (!optimizer || !loss) {
+  private requireCompiled(): { optimizer: Optimizer; loss: LossName; lossSettings: Loss } {
+    const { optimizer, lossSettings } = this.model;
+    if (!optimizer || !lossSettings) {
       throw new Error(`Model "${this.model.name}" is not compiled: call compile({ optimizer, loss, metrics }) first.`);
     }
-    return { optimizer, loss };
+    return { optimizer, loss: lossSettings.name, lossSettings };
   }
 }
