@@ -12,12 +12,48 @@ export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, L
 export type { ActivationName } from './layers/activations.js';
 export type { InitializerIdentifier, InitializerName } from './initializers/initializers.js';
 export type { LossIdentifier, LossName } from './losses/losses.js';
+export { categoricalCrossentropy, meanSquaredError, sparseCategoricalCrossentropy } from './losses/loss-options.js';
+export type { Loss, LossOptions } from './losses/loss-options.js';
 
-export { adam, Adam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
-export type { OptimizerIdentifier, OptimizerName } from './optimizers/index.js';
-export type { AdamOptions } from './optimizers/adam.js';
-export type { RmspropOptions } from './optimizers/rmsprop.js';
-export type { SgdOptions } from './optimizers/sgd.js';
+export { adagrad, Adagrad, adam, Adam, adamax, Adamax, adamw, AdamW, lion, Lion, nadam, Nadam, Optimizer, rmsprop, RMSprop, sgd, SGD } from './optimizers/index.js';
+export type {
+  AdagradOptions,
+  AdamaxOptions,
+  AdamOptions,
+  BaseOptimizerOptions,
+  LionOptions,
+  NadamOptions,
+  OptimizerConfig,
+  OptimizerIdentifier,
+  OptimizerName,
+  RmspropOptions,
+  SgdOptions,
+} from './optimizers/index.js';
+export {
+  cosineDecay,
+  CosineDecay,
+  cosineDecayRestarts,
+  CosineDecayRestarts,
+  exponentialDecay,
+  ExponentialDecay,
+  inverseTimeDecay,
+  InverseTimeDecay,
+  LearningRateSchedule,
+  piecewiseConstantDecay,
+  PiecewiseConstantDecay,
+  polynomialDecay,
+  PolynomialDecay,
+} from './optimizers/schedules/index.js';
+export type {
+  CosineDecayOptions,
+  CosineDecayRestartsOptions,
+  ExponentialDecayOptions,
+  InverseTimeDecayOptions,
+  PiecewiseConstantDecayOptions,
+  PolynomialDecayOptions,
+  ScheduleConfig,
+  SerializedSchedule,
+} from './optimizers/schedules/index.js';
 
 export {
   accuracy,
@@ -50,9 +86,21 @@ export type { KerasSpelled } from './naming.js';
 
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { backupAndRestore, BackupAndRestore } from './callbacks/backup-and-restore.js';
+export type { BackupAndRestoreOptions } from './callbacks/backup-and-restore.js';
+export { csvLogger, CsvLogger } from './callbacks/csv-logger.js';
+export type { CsvLoggerOptions } from './callbacks/csv-logger.js';
+export { lambdaCallback } from './callbacks/lambda-callback.js';
+export type { LambdaCallbackOptions } from './callbacks/lambda-callback.js';
+export { learningRateScheduler, LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
+export { formatFilepath, modelCheckpoint, ModelCheckpoint } from './callbacks/model-checkpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { reduceLROnPlateau, ReduceLROnPlateau } from './callbacks/reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauOptions } from './callbacks/reduce-lr-on-plateau.js';
+export { terminateOnNaN, TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export { History } from './callbacks/history.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
-export type { Callback, CallbackModel, Logs, TrainingParams } from './callbacks/callback.js';
+export type { Callback, CallbackModel, LoopSnapshot, Logs, ResumableLoop, TrainingParams } from './callbacks/callback.js';
 
 export { exportModel, FORMATS, formatForLoading, formatForSaving, formatNamed, loadModel, loadWeights, registerFormat, saveModel, saveWeights } from './saving/formats.js';
 export type { ExportOptions, ModelFormat } from './saving/formats.js';

@@ -959,6 +959,42 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+#define METHOD "adamwUpdate"
+// adamwUpdate(params, grads, first, second, maxSecond, count, stepSize, beta1, beta2, epsilon, decay):
+// Adam with decoupled weight decay (decay = weightDecay·learningRate) and, when maxSecond holds
+// count values, AMSGrad; an empty maxSecond turns AMSGrad off.
+napi_value AdamwUpdate(napi_env env, napi_callback_info info) {
+  ARGS(11);
+  int count;
+  double stepSize, beta1, beta2, epsilon, decay;
+  CHECK(size(env, METHOD, "count", argv[5], &count));
+  CHECK(number(env, METHOD, "stepSize", argv[6], &stepSize));
+  CHECK(number(env, METHOD, "beta1", argv[7], &beta1));
+  CHECK(number(env, METHOD, "beta2", argv[8], &beta2));
+  CHECK(number(env, METHOD, "epsilon", argv[9], &epsilon));
+  CHECK(number(env, METHOD, "decay", argv[10], &decay));
+  float *params, *grads, *first, *second, *maxSecond;
+  CHECK(array(env, METHOD, "params", argv[0], napi_float32_array, count, &params));
+  CHECK(array(env, METHOD, "grads", argv[1], napi_float32_array, count, &grads));
+  CHECK(array(env, METHOD, "firstMoment", argv[2], napi_float32_array, count, &first));
+  CHECK(array(env, METHOD, "secondMoment", argv[3], napi_float32_array, count, &second));
+  size_t maxLength = 0;
+  CHECK(array(env, METHOD, "maxSecondMoment", argv[4], napi_float32_array, 0, &maxSecond, &maxLength));
+  const bool amsgrad = maxLength > 0;
+  if (amsgrad && static_cast<long>(maxLength) < count) {
+    fail(env, "%s: maxSecondMoment holds %zu values but %d are needed (or none, without AMSGrad).", METHOD, maxLength, count);
+    return nullptr;
+  }
+  const float step = static_cast<float>(stepSize), c1 = static_cast<float>(1 - beta1),
+              c2 = static_cast<float>(1 - beta2), eps = static_cast<float>(epsilon), d = static_cast<float>(decay);
+  parallelRanges(count, [&](long begin, long end) {
+    isa->adamw(params + begin, grads + begin, first + begin, second + begin, amsgrad ? maxSecond + begin : nullptr,
+               end - begin, step, c1, c2, eps, d);
+  });
+  return nullptr;
+}
+#undef METHOD
+
 #define METHOD "rmspropUpdate"
 napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
   ARGS(9);
@@ -1141,6 +1177,7 @@ NAPI_MODULE_INIT() {
       {"meanSquaredError", MeanSquaredError},
       {"countCorrect", CountCorrect},
       {"adamUpdate", AdamUpdate},
+      {"adamwUpdate", AdamwUpdate},
       {"rmspropUpdate", RmspropUpdate},
       {"sgdUpdate", SgdUpdate},
       {"int8PackedBytes", Int8PackedBytes},

@@ -86,6 +86,10 @@ struct IsaKernels {
                   float learningRate, float rho, float oneMinusRho, float momentum, float epsilon);
   void (*sgd)(float* params, const float* grads, float* velocity, long count, float learningRate, float momentum,
               int nesterov);
+  // AdamW and AMSGrad in Keras's order: w -= w·decay (decay = weightDecay·learningRate) first, then
+  // Adam's step; with maxSecond non-null the denominator uses the running maximum of the second moment.
+  void (*adamw)(float* params, const float* grads, float* first, float* second, float* maxSecond, long count,
+                float stepSize, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float decay);
   // Elements [begin, end) of inverted dropout; indices are global so any split gives the same mask.
   void (*dropoutForward)(const float* input, float* output, float* mask, long begin, long end, uint32_t seed, uint32_t threshold,
                          float keptScale);

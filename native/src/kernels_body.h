@@ -54,6 +54,35 @@ static void adamKernel(float* __restrict params, const float* __restrict grads, 
   }
 }
 
+template <bool kAmsgrad>
+static void adamwLoop(float* __restrict params, const float* __restrict grads, float* __restrict first,
+                      float* __restrict second, float* __restrict maxSecond, long count, float stepSize,
+                      float oneMinusBeta1, float oneMinusBeta2, float epsilon, float decay) {
+  for (long i = 0; i < count; i++) {
+    float w = params[i];
+    w -= w * decay;
+    float g = grads[i];
+    float m = first[i] + (g - first[i]) * oneMinusBeta1;
+    float v = second[i] + (g * g - second[i]) * oneMinusBeta2;
+    first[i] = m;
+    second[i] = v;
+    if (kAmsgrad) {
+      v = v > maxSecond[i] ? v : maxSecond[i];
+      maxSecond[i] = v;
+    }
+    params[i] = w - (stepSize * m) / (sqrtf(v) + epsilon);
+  }
+}
+
+static void adamwKernel(float* params, const float* grads, float* first, float* second, float* maxSecond, long count,
+                        float stepSize, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float decay) {
+  if (maxSecond) {
+    adamwLoop<true>(params, grads, first, second, maxSecond, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon, decay);
+  } else {
+    adamwLoop<false>(params, grads, first, second, nullptr, count, stepSize, oneMinusBeta1, oneMinusBeta2, epsilon, decay);
+  }
+}
+
 static void rmspropKernel(float* __restrict params, const float* __restrict grads, float* __restrict meanSquare,
                           float* __restrict momentumBuffer, long count, float learningRate, float rho,
                           float oneMinusRho, float momentum, float epsilon) {
@@ -154,6 +183,7 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
 
 #define DIGITNET_ELEMENTWISE_ENTRIES                                                                      \
   DIGITNET_ADAM, DIGITNET_ISA_NAMESPACE::rmspropKernel, DIGITNET_ISA_NAMESPACE::sgdKernel, \
+      DIGITNET_ISA_NAMESPACE::adamwKernel, \
       DIGITNET_ISA_NAMESPACE::dropoutForwardKernel, DIGITNET_ISA_NAMESPACE::multiplyKernel,                  \
       DIGITNET_ISA_NAMESPACE::reluBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidBackwardKernel,             \
       DIGITNET_ISA_NAMESPACE::tanhBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidKernel,                     \

@@ -1,4 +1,4 @@
-import type { Callback, CallbackModel, Logs, TrainingParams } from './callback.js';
+import type { Callback, CallbackModel, Logs, ResumableLoop, TrainingParams } from './callback.js';
 
 /**
  * The callbacks of one fit, called in order, as Keras's CallbackList. The batch hooks run inside
@@ -12,10 +12,12 @@ export class CallbackList {
     private readonly callbacks: readonly Callback[],
     model: CallbackModel,
     params: TrainingParams,
+    loop: ResumableLoop,
   ) {
     for (const callback of callbacks) {
       callback.setModel?.(model);
       callback.setParams?.(params);
+      callback.setLoop?.(loop);
     }
     this.batchBeginCallbacks = callbacks.filter((callback) => callback.onBatchBegin);
     this.batchEndCallbacks = callbacks.filter((callback) => callback.onBatchEnd);

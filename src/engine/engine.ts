@@ -31,6 +31,11 @@ export interface AdamSettings {
   epsilon: number;
 }
 
+/** Adam's settings plus Keras's decoupled weight decay (AdamW's weight_decay). */
+export interface AdamwSettings extends AdamSettings {
+  weightDecay: number;
+}
+
 export interface RmspropSettings {
   learningRate: number;
   rho: number;
@@ -308,6 +313,22 @@ export interface Engine {
     count: number,
     step: number,
     settings: AdamSettings,
+  ): void;
+
+  /**
+   * One AdamW step in Keras's order: params -= params · weightDecay · learningRate, then Adam's
+   * step. With a non-empty maxSecondMoment it is AMSGrad: the denominator uses the running maximum
+   * of the second moment, kept there.
+   */
+  adamwUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    maxSecondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamwSettings,
   ): void;
 
   /** One RMSprop step (Keras's formula); `momentumBuffer` is used only when momentum > 0. */

@@ -7,6 +7,7 @@ import {
   ACTIVATION_CODES,
   type ActivationName,
   type AdamSettings,
+  type AdamwSettings,
   type Engine,
   type MatrixPrecision,
   type PrecisionSupport,
@@ -111,6 +112,19 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     beta1: number,
     beta2: number,
     epsilon: number,
+  ): void;
+  adamwUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    maxSecondMoment: Float32Array,
+    count: number,
+    stepSize: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    decay: number,
   ): void;
   rmspropUpdate(
     params: Float32Array,
@@ -356,6 +370,21 @@ export class NativeEngine implements Engine {
     // The same double-precision step size as the reference engine; the loop runs in float.
     const stepSize = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
     this.addon.adamUpdate(params, grads, firstMoment, secondMoment, count, stepSize, beta1, beta2, epsilon);
+  }
+
+  adamwUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    maxSecondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamwSettings,
+  ): void {
+    const { learningRate, beta1, beta2, epsilon, weightDecay } = settings;
+    const stepSize = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+    this.addon.adamwUpdate(params, grads, firstMoment, secondMoment, maxSecondMoment, count, stepSize, beta1, beta2, epsilon, weightDecay * learningRate);
   }
 
   rmspropUpdate(

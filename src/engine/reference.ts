@@ -6,6 +6,7 @@ import {
   STAT_LOSS_SUM,
   type ActivationName,
   type AdamSettings,
+  type AdamwSettings,
   type Engine,
   type MatrixPrecision,
   type PrecisionSupport,
@@ -393,6 +394,37 @@ export class ReferenceEngine implements Engine {
       firstMoment[i] += (g - firstMoment[i]) * (1 - beta1);
       secondMoment[i] += (g * g - secondMoment[i]) * (1 - beta2);
       params[i] -= (stepSize * firstMoment[i]) / (Math.sqrt(secondMoment[i]) + epsilon);
+    }
+  }
+
+  adamwUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    firstMoment: Float32Array,
+    secondMoment: Float32Array,
+    maxSecondMoment: Float32Array,
+    count: number,
+    step: number,
+    settings: AdamwSettings,
+  ): void {
+    const { learningRate, beta1, beta2, epsilon, weightDecay } = settings;
+    const stepSize = (learningRate * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+    const decay = Math.fround(weightDecay * learningRate);
+    const amsgrad = maxSecondMoment.length > 0;
+    if (amsgrad && maxSecondMoment.length < count) {
+      throw new RangeError(`adamwUpdate: maxSecondMoment holds ${maxSecondMoment.length} values but ${count} are needed (or none, without AMSGrad).`);
+    }
+    for (let i = 0; i < count; i++) {
+      params[i] -= params[i] * decay;
+      const g = grads[i];
+      firstMoment[i] += (g - firstMoment[i]) * (1 - beta1);
+      secondMoment[i] += (g * g - secondMoment[i]) * (1 - beta2);
+      let second = secondMoment[i];
+      if (amsgrad) {
+        if (maxSecondMoment[i] > second) second = maxSecondMoment[i];
+        else maxSecondMoment[i] = second;
+      }
+      params[i] -= (stepSize * firstMoment[i]) / (Math.sqrt(second) + epsilon);
     }
   }
 

@@ -74,6 +74,10 @@ export interface ReportedFigure {
 }
 
 /** An experiment with every setting decided. */
+/** The learning-rate schedules `train --schedule` offers. */
+export const SCHEDULE_CHOICES = ['constant', 'cosine'] as const;
+export type ScheduleChoice = (typeof SCHEDULE_CHOICES)[number];
+
 export interface ResolvedExperiment {
   name: string;
   /** The preset it started from, if any. */
@@ -84,6 +88,10 @@ export interface ResolvedExperiment {
   inputShape: number[];
   optimizer: OptimizerName;
   learningRate: number | null;
+  /** Keras's weight_decay on the optimizer (AdamW's decoupled decay); absent or null for none beyond the optimizer's default. */
+  weightDecay?: number | null;
+  /** How the learning rate changes over the training: 'cosine' decays it to 0 over all the steps (cosineDecay); absent or 'constant' keeps it. */
+  schedule?: ScheduleChoice | null;
   loss: LossName;
   epochs: number;
   batchSize: number;

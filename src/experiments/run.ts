@@ -18,7 +18,9 @@ import { takesLabels, type LossName } from '../losses/losses.js';
 import { validationSplitIndex } from '../trainers/data-adapters/validation-split.js';
 import { buildMlp } from '../models/presets.js';
 import type { Sequential } from '../models/sequential.js';
-import { createOptimizer } from '../optimizers/index.js';
+import { backupAndRestore } from '../callbacks/backup-and-restore.js';
+import { createOptimizer, type Optimizer, type OptimizerName } from '../optimizers/index.js';
+import { cosineDecay } from '../optimizers/schedules/index.js';
 import type { RunReportInput, SettingValue } from '../report/types.js';
 import { reportInputFromRun } from '../report/from-model.js';
 import {
@@ -45,6 +47,8 @@ export interface RunExperimentOptions {
   progressStream?: ProgressStream;
   /** Called after every epoch with its 1-based number, the planned epochs and the epoch's logs. */
   onEpoch?: (epoch: number, epochs: number, logs: Logs) => void;
+  /** Backs the training up in this folder at each epoch's end and resumes from it when run again (backupAndRestore). */
+  backupDir?: string;
   /** Called once the data is loaded and the model built and compiled, right before training (e.g. to print its summary). */
   onModel?: (model: Sequential, experiment: ResolvedExperiment, data: ExperimentData) => void;
 }
@@ -184,6 +188,21 @@ class ExperimentWatcher implements Callback {
   }
 }
 
+/**
+ * The experiment's optimizer: its name with the learning rate, weight decay and schedule asked
+ * for; a cosine schedule decays the rate (given, or the optimizer's default) to 0 over all steps.
+ */
+export function experimentOptimizer(experiment: ResolvedExperiment, totalSteps: number): Optimizer | OptimizerName {
+  const schedule = experiment.schedule ?? 'constant';
+  if (experiment.learningRate === null && experiment.weightDecay == null && schedule === 'constant') return experiment.optimizer;
+  const initialLearningRate = experiment.learningRate ?? createOptimizer(experiment.optimizer).learningRate;
+  const config: Record<string, unknown> = {
+    learningRate: schedule === 'cosine' ? cosineDecay({ initialLearningRate, decaySteps: totalSteps }) : initialLearningRate,
+  };
+  if (experiment.weightDecay != null) config.weightDecay = experiment.weightDecay;
+  return createOptimizer(experiment.optimizer, config);
+}
+
 /** Trains one configuration (a preset name, a preset with changes, or a custom model) and measures it. */
 export async function runExperiment(config: ExperimentConfig, options: RunExperimentOptions = {}): Promise<ExperimentResult> {
   const experiment = resolveExperiment(config, typeof config === 'string' ? `experiment "${config}"` : 'experiment');
@@ -202,11 +221,10 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const inputShape = experiment.inputShape.length > 1 ? [data.train.rows, data.train.cols] : [data.train.rows * data.train.cols];
   const seed = experiment.seed ?? options.seed;
   const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed });
-  const optimizer =
-    experiment.learningRate === null ? experiment.optimizer : createOptimizer(experiment.optimizer, { learningRate: experiment.learningRate });
-  model.compile({ optimizer, loss: experiment.loss, metrics: ['accuracy'] });
-
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
+  const trainCount = typeof experiment.validation === 'number' ? validationSplitIndex(data.train.count, experiment.validation) : data.train.count;
+  model.compile({ optimizer: experimentOptimizer(experiment, epochs * Math.ceil(trainCount / experiment.batchSize)), loss: experiment.loss, metrics: ['accuracy'] });
+
   const x = imagesAs(data.train, inputShape);
   const y = targetsFor(data.train, experiment.loss);
   const validationData =
@@ -216,7 +234,7 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
       ? undefined
       : new EarlyStopping({ patience: experiment.earlyStoppingPatience, restoreBestWeights: experiment.restoreBest });
   const watcher = new ExperimentWatcher(epochs, options.signal, options.onEpoch);
-  const callbacks: Callback[] = [watcher, ...(stopping ? [stopping] : [])];
+  const callbacks: Callback[] = [watcher, ...(stopping ? [stopping] : []), ...(options.backupDir ? [backupAndRestore({ backupDir: options.backupDir })] : [])];
   options.onModel?.(model, experiment, data);
 
   const trainStart = performance.now();

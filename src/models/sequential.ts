@@ -5,10 +5,11 @@ import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/index.js';
+import { isLoss, lossFrom, lossOptionsOf, type Loss, type LossOptions } from '../losses/loss-options.js';
 import { parseLoss, takesLabels, type LossIdentifier, type LossName } from '../losses/losses.js';
 import { describeCall, inspectCustom } from '../describe.js';
 import { getMetric, type Metric, type MetricConfig, type MetricName } from '../metrics/index.js';
-import { createOptimizer, type Optimizer, type OptimizerIdentifier, type OptimizerName } from '../optimizers/index.js';
+import { createOptimizer, type Optimizer, type OptimizerConfig, type OptimizerIdentifier } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
 import type { TargetInput } from '../trainers/data-adapters/array-data-adapter.js';
@@ -25,7 +26,8 @@ export type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '..
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier | Optimizer;
-  loss: LossIdentifier;
+  /** A name, or a loss with options such as categoricalCrossentropy({ labelSmoothing: 0.1 }). */
+  loss: LossIdentifier | Loss;
   /** Keras's metric names ('accuracy', 'mae', 'f1_score', …) or metric objects (topKCategoricalAccuracy({ k: 3 })). */
   metrics?: readonly (MetricName | Metric)[];
 }
@@ -38,8 +40,11 @@ export interface SequentialOptions {
 
 /** The compile settings a saved model carries. */
 export interface CompileConfig {
-  optimizer: { name: OptimizerName; config: Record<string, number | boolean> };
+  /** The optimizer's name (one of OPTIMIZER_NAMES) and its config, a schedule's included. */
+  optimizer: { name: string; config: OptimizerConfig };
   loss: LossName;
+  /** fromLogits and labelSmoothing, when set. */
+  lossOptions?: LossOptions;
   /** A metric given by name keeps that name; a metric object is kept as its class and config. */
   metrics: (string | MetricConfig)[];
 }
@@ -85,9 +90,9 @@ function savingModule(): ModelSaving {
 const compileSchema = z.strictObject({
   optimizer: z.union(
     [z.string(), z.custom<Optimizer>((value) => typeof value === 'object' && value !== null && 'apply' in value)],
-    'must be one of "adam", "rmsprop", "sgd" or an optimizer such as adam({ learningRate })',
+    'must be an optimizer name (adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd) or an optimizer such as adam({ learningRate })',
   ),
-  loss: z.string(),
+  loss: z.union([z.string(), z.custom<Loss>(isLoss)], 'must be a loss name or a loss such as categoricalCrossentropy({ labelSmoothing })'),
   metrics: z.array(z.unknown(), 'must be an array of metric names or metrics').optional(),
 });
 
@@ -104,7 +109,7 @@ export class Sequential implements TrainableModel {
   private readonly initRandom: Random;
   private declaredInputShape: readonly number[] | undefined;
   private optimizerInstance: Optimizer | undefined;
-  private canonicalLoss: LossName | undefined;
+  private lossInstance: Loss | undefined;
   private givenLoss: LossIdentifier | undefined;
   private compiledMetrics: Metric[] = [];
   private metricIdentifiers: (string | MetricConfig)[] = [];
@@ -178,9 +183,14 @@ export class Sequential implements TrainableModel {
     return this.givenLoss;
   }
 
+  /** The loss with its options (fromLogits, labelSmoothing). */
+  get lossSettings(): Loss | undefined {
+    return this.lossInstance;
+  }
+
   /** The loss's canonical name ('sparseCategoricalCrossentropy'), which training computes with. */
   get lossName(): LossName | undefined {
-    return this.canonicalLoss;
+    return this.lossInstance?.name;
   }
 
   /** The compiled metrics, in order. */
@@ -209,16 +219,16 @@ export class Sequential implements TrainableModel {
   /** Sets the optimizer, loss and metrics; settings that do not fit the model leave it as it was. */
   compile(options: KerasSpelled<CompileOptions>): void {
     const parsed = parseOptions(compileSchema, options, 'compile()');
-    const loss = parseLoss(parsed.loss);
+    const loss = typeof parsed.loss === 'string' ? lossFrom(parseLoss(parsed.loss)) : parsed.loss;
     const given = parsed.metrics ?? [];
     // Keras names the logs after the string given: 'acc' gives acc and val_acc (notebook 003 reads
     // history['acc']), 'accuracy' gives accuracy and val_accuracy, 'mae' gives mae.
     const metrics = given.map(getMetric);
-    checkMetrics(metrics, loss, parsed.loss);
+    checkMetrics(metrics, loss.name, typeof parsed.loss === 'string' ? parsed.loss : loss.name);
     if (this.built) lossPlanFor(this.layers, loss, metrics);
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
-    this.canonicalLoss = loss;
-    this.givenLoss = parsed.loss as LossIdentifier;
+    this.lossInstance = loss;
+    this.givenLoss = typeof parsed.loss === 'string' ? (parsed.loss as LossIdentifier) : loss.name;
     this.compiledMetrics = metrics;
     this.metricIdentifiers = given.map((identifier, index) => (typeof identifier === 'string' ? identifier : metrics[index]!.serialize()));
   }
@@ -286,12 +296,15 @@ export class Sequential implements TrainableModel {
   }
 
   getCompileConfig(): CompileConfig | undefined {
-    if (!this.optimizerInstance || !this.canonicalLoss) return undefined;
-    return {
+    if (!this.optimizerInstance || !this.lossInstance) return undefined;
+    const config: CompileConfig = {
       optimizer: { name: this.optimizerInstance.name, config: this.optimizerInstance.getConfig() },
-      loss: this.canonicalLoss,
+      loss: this.lossInstance.name,
       metrics: [...this.metricIdentifiers],
     };
+    const lossOptions = lossOptionsOf(this.lossInstance);
+    if (lossOptions) config.lossOptions = lossOptions;
+    return config;
   }
 
   /** Trains for a number of epochs over (x, y), as Keras's fit; resolves to the per-epoch History. */

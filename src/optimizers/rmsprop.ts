@@ -3,12 +3,16 @@ import type { KerasSpelled } from '../naming.js';
 import type { Engine, RmspropSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
-import { Optimizer, parseLearningRate, type OptimizerSlot } from './optimizer.js';
+import { baseOptimizerShape, Optimizer, type BaseOptimizerOptions, type OptimizerSlot } from './optimizer.js';
 
-export type RmspropOptions = Partial<RmspropSettings>;
+export interface RmspropOptions extends BaseOptimizerOptions {
+  rho?: number;
+  momentum?: number;
+  epsilon?: number;
+}
 
 const rmspropSchema = z.strictObject({
-  learningRate: positiveNumber.optional(),
+  ...baseOptimizerShape,
   rho: unitInterval.optional(),
   momentum: unitInterval.optional(),
   epsilon: positiveNumber.optional(),
@@ -22,22 +26,14 @@ export class RMSprop extends Optimizer {
   private momentumBuffers: Float32Array[] = [];
 
   constructor(options: KerasSpelled<RmspropOptions> = {}) {
-    super();
     const parsed = parseOptions(rmspropSchema, options, 'rmsprop()');
+    super('rmsprop()', parsed, { learningRate: 0.001 });
     this.settings = {
-      learningRate: parsed.learningRate ?? 0.001,
+      learningRate: this.currentLearningRate,
       rho: parsed.rho ?? 0.9,
       momentum: parsed.momentum ?? 0,
       epsilon: parsed.epsilon ?? 1e-7,
     };
-  }
-
-  get learningRate(): number {
-    return this.settings.learningRate;
-  }
-
-  set learningRate(value: number) {
-    this.settings.learningRate = parseLearningRate(value, 'rmsprop()');
   }
 
   protected createState(weights: readonly Weight[]): void {
@@ -54,11 +50,13 @@ export class RMSprop extends Optimizer {
   }
 
   protected update(engine: Engine, weight: Weight, index: number): void {
+    this.settings.learningRate = this.currentLearningRate;
     engine.rmspropUpdate(weight.values, weight.gradient, this.meanSquares[index]!, this.momentumBuffers[index]!, weight.values.length, this.settings);
   }
 
-  getConfig(): Record<string, number> {
-    return { ...this.settings };
+  protected hyperparameters(): Record<string, number> {
+    const { rho, momentum, epsilon } = this.settings;
+    return { rho, momentum, epsilon };
   }
 }
 

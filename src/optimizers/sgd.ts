@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type { KerasSpelled } from '../naming.js';
 import type { Engine, SgdSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
-import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
-import { Optimizer, parseLearningRate, type OptimizerSlot } from './optimizer.js';
+import { parseOptions, unitInterval } from '../validation.js';
+import { baseOptimizerShape, Optimizer, type BaseOptimizerOptions, type OptimizerSlot } from './optimizer.js';
 
-export type SgdOptions = Partial<SgdSettings>;
+export interface SgdOptions extends BaseOptimizerOptions {
+  momentum?: number;
+  nesterov?: boolean;
+}
 
 const sgdSchema = z.strictObject({
-  learningRate: positiveNumber.optional(),
+  ...baseOptimizerShape,
   momentum: unitInterval.optional(),
   nesterov: z.boolean().optional(),
 });
@@ -20,17 +23,9 @@ export class SGD extends Optimizer {
   private velocities: Float32Array[] = [];
 
   constructor(options: KerasSpelled<SgdOptions> = {}) {
-    super();
     const parsed = parseOptions(sgdSchema, options, 'sgd()');
-    this.settings = { learningRate: parsed.learningRate ?? 0.01, momentum: parsed.momentum ?? 0, nesterov: parsed.nesterov ?? false };
-  }
-
-  get learningRate(): number {
-    return this.settings.learningRate;
-  }
-
-  set learningRate(value: number) {
-    this.settings.learningRate = parseLearningRate(value, 'sgd()');
+    super('sgd()', parsed, { learningRate: 0.01 });
+    this.settings = { learningRate: this.currentLearningRate, momentum: parsed.momentum ?? 0, nesterov: parsed.nesterov ?? false };
   }
 
   protected createState(weights: readonly Weight[]): void {
@@ -42,11 +37,12 @@ export class SGD extends Optimizer {
   }
 
   protected update(engine: Engine, weight: Weight, index: number): void {
+    this.settings.learningRate = this.currentLearningRate;
     engine.sgdUpdate(weight.values, weight.gradient, this.velocities[index]!, weight.values.length, this.settings);
   }
 
-  getConfig(): Record<string, number | boolean> {
-    return { ...this.settings };
+  protected hyperparameters(): Record<string, number | boolean> {
+    return { momentum: this.settings.momentum, nesterov: this.settings.nesterov };
   }
 }
 

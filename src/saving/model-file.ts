@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { Dense, deserializeLayer, LAYER_CLASS_NAMES, type LayerConfig } from '../layers/index.js';
 import { LARGEST_LAYER_UNITS } from '../validation.js';
 import { Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
+import { lossFrom } from '../losses/loss-options.js';
 import { deserializeMetric, type MetricName } from '../metrics/index.js';
-import { createOptimizer } from '../optimizers/index.js';
+import { createOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors.js';
 
@@ -20,8 +21,13 @@ const modelConfigSchema = z.strictObject({
 });
 
 const compileConfigSchema = z.strictObject({
-  optimizer: z.strictObject({ name: z.enum(['adam', 'rmsprop', 'sgd']), config: z.record(z.string(), z.union([z.number(), z.boolean()])) }),
+  optimizer: z.strictObject({
+    name: z.enum(OPTIMIZER_NAMES),
+    // A learning-rate schedule is saved as { className, config }; the optimizer checks the rest.
+    config: z.record(z.string(), z.union([z.number(), z.boolean(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.number())])) })])),
+  }),
   loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
+  lossOptions: z.strictObject({ fromLogits: z.boolean().optional(), labelSmoothing: z.number().optional() }).optional(),
   metrics: z.array(z.union([z.string(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.unknown()) })])),
 });
 
@@ -94,7 +100,7 @@ export function loadModel(path: string): Sequential {
     try {
       model!.compile({
         optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
-        loss: compileConfig.loss,
+        loss: lossFrom(compileConfig.loss, compileConfig.lossOptions),
         // Names stay names (the logs keep their spelling); configured metrics are rebuilt from their class.
         metrics: compileConfig.metrics.map((metric) => (typeof metric === 'string' ? (metric as MetricName) : deserializeMetric(metric))),
       });

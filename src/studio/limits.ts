@@ -6,5 +6,6 @@ export const MAX_BATCH = 8192;
 export const TRAIN_IMAGES = 60000;
 export const ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'linear'] as const;
 export const LAYER_TYPES = ['dense', 'dropout'] as const;
-export const OPTIMIZERS = ['adam', 'rmsprop', 'sgd'] as const;
+// The library's OPTIMIZER_NAMES, repeated so that the page bundle does not import the optimizers.
+export const OPTIMIZERS = ['adam', 'adamw', 'nadam', 'adamax', 'adagrad', 'lion', 'rmsprop', 'sgd'] as const;
 export const LOSSES = ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'meanSquaredError'] as const;

@@ -2,7 +2,7 @@
 import { dense, dropout, flatten, type Layer } from '../layers/index.js';
 import { sequential, type Sequential } from '../models/sequential.js';
 import type { SummaryRow } from '../models/summary.js';
-import { adam, rmsprop, sgd, type Optimizer } from '../optimizers/index.js';
+import { createOptimizer, type Optimizer } from '../optimizers/index.js';
 import type { HiddenLayer, Preset } from '../models/presets.js';
 import type { ModelSpec, StartRunRequest, TrainingSpec } from './schemas.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
@@ -32,14 +32,7 @@ export function buildModel(spec: ModelSpec, seed?: number): Sequential {
 
 export function optimizerFor(training: TrainingSpec): Optimizer {
   const options = training.learningRate === null ? {} : { learningRate: training.learningRate };
-  switch (training.optimizer) {
-    case 'adam':
-      return adam(options);
-    case 'rmsprop':
-      return rmsprop(options);
-    case 'sgd':
-      return sgd(options);
-  }
+  return createOptimizer(training.optimizer, options);
 }
 
 export function compileModel(model: Sequential, training: TrainingSpec): void {

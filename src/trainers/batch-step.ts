@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import { STAT_LOSS_SUM, type Engine } from '../engine/engine.js';
 import type { Dense } from '../layers/dense.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import { takesLabels } from '../losses/losses.js';
@@ -89,6 +89,7 @@ export class BatchStep extends ForwardPass {
     workspace: Workspace,
     features: Features,
     targets: Targets,
+    sampleWeights: Float32Array | null,
     indices: Uint32Array,
     start: number,
     rows: number,
@@ -99,7 +100,9 @@ export class BatchStep extends ForwardPass {
     const { engine, layers, plan, last } = this;
     this.forward(workspace, features, indices, start, rows, true, random, plan.fusedSoftmax);
     this.gatherTargets(workspace, targets, indices, start, rows);
+    const lossBefore = workspace.stats[STAT_LOSS_SUM]!;
     this.computeLoss(workspace, rows, workspace.gradients[last]!);
+    if (sampleWeights) this.weighLoss(workspace, sampleWeights, indices, start, rows, lossBefore);
     for (let i = last; i >= 0; i--) {
       const gradient = workspace.gradients[i];
       if (!gradient) break;
@@ -126,6 +129,36 @@ export class BatchStep extends ForwardPass {
     this.forward(workspace, features, indices, start, rows, false, null, this.plan.fusedSoftmax);
     this.gatherTargets(workspace, targets, indices, start, rows);
     this.computeLoss(workspace, rows, null);
+  }
+
+  /**
+   * Keras's sample weights: each sample's loss and gradient times its weight, the loss still
+   * averaged over the batch's samples. The engine's unweighted sum is replaced by the weighted one,
+   * computed from the probabilities it left (cross-entropy) or the outputs (squared error).
+   */
+  private weighLoss(workspace: Workspace, sampleWeights: Float32Array, indices: Uint32Array, start: number, rows: number, lossBefore: number): void {
+    const n = this.classes;
+    const gradient = workspace.gradients[this.last]!;
+    const labels = takesLabels(this.plan.loss) ? workspace.labels : null;
+    const values = this.plan.fusedSoftmax ? workspace.probabilities : workspace.outputs[this.last]!;
+    const targets = workspace.targets;
+    let weighted = 0;
+    for (let i = 0; i < rows; i++) {
+      const weight = sampleWeights[indices[start + i]!]!;
+      const row = i * n;
+      let loss = 0;
+      if (!this.plan.fusedSoftmax) {
+        for (let j = 0; j < n; j++) loss += (values[row + j]! - targets[row + j]!) ** 2;
+        loss /= n;
+      } else if (labels) {
+        loss = -Math.log(Math.max(values[row + labels[i]!]!, Number.MIN_VALUE));
+      } else {
+        for (let j = 0; j < n; j++) if (targets[row + j]! !== 0) loss -= targets[row + j]! * Math.log(Math.max(values[row + j]!, Number.MIN_VALUE));
+      }
+      weighted += weight * loss;
+      for (let j = 0; j < n; j++) gradient[row + j]! *= weight;
+    }
+    workspace.stats[STAT_LOSS_SUM] = lossBefore + weighted;
   }
 
   private gatherTargets(workspace: Workspace, targets: Targets, indices: Uint32Array, start: number, rows: number): void {

@@ -16,6 +16,10 @@ export interface FitOptions {
   callbacks?: readonly Callback[];
   seed?: number;
   initialEpoch?: number;
+  /** One weight per sample of x: each sample's loss (and gradient) counts this many times, as Keras's sample_weight. */
+  sampleWeight?: Float32Array | readonly number[];
+  /** A weight per class label, as Keras's class_weight: { 0: 1, 1: 5 } makes class 1's samples count 5 times. */
+  classWeight?: Readonly<Record<number, number>>;
   /** Where the progress bar is written (process.stdout by default). */
   progressStream?: ProgressStream;
 }
@@ -69,6 +73,10 @@ export const fitSchema = z.strictObject({
     .max(0xffffffff, 'must be an integer in 0..4294967295')
     .optional(),
   initialEpoch: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
+  sampleWeight: z
+    .union([z.instanceof(Float32Array), z.array(z.number())], 'must be a Float32Array or an array of numbers, one per sample')
+    .optional(),
+  classWeight: z.record(z.string().regex(/^\d+$/, 'must have class labels as keys'), z.number('must map each class to a number')).optional(),
   progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
 });
 

@@ -1,6 +1,7 @@
 import type { CallbackModel } from '../callbacks/callback.js';
 import type { Engine } from '../engine/engine.js';
 import type { Layer, Weight } from '../layers/layer.js';
+import type { Loss } from '../losses/loss-options.js';
 import type { LossName } from '../losses/losses.js';
 import type { Metric } from '../metrics/metric.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -23,5 +24,7 @@ export interface TrainableModel extends CallbackModel {
   /** The loss's canonical name, which training computes with (model.loss is the spelling the user gave). */
   readonly lossName: LossName | undefined;
   readonly metrics: readonly Metric[];
+  /** The loss with its options (label smoothing, fromLogits). */
+  readonly lossSettings: Loss | undefined;
   build(inputShape: readonly number[]): void;
 }

@@ -4,6 +4,7 @@ import { History } from '../callbacks/history.js';
 import { ProgressBar } from '../callbacks/progress-bar.js';
 import { tensor, type Tensor } from '../data/tensor.js';
 import { STAT_CORRECT, STAT_LOSS_SUM } from '../engine/engine.js';
+import type { Loss } from '../losses/loss-options.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { isQuantized, withInferencePrecision } from '../precision/inference.js';
@@ -13,8 +14,10 @@ import { parseOptions } from '../validation.js';
 import { BatchStep, ForwardPass } from './batch-step.js';
 import { resolveFeatures, resolveTargets, type Features, type TargetInput, type Targets } from './data-adapters/array-data-adapter.js';
 import { matchFeatures, matchTargets } from './data-adapters/model-match.js';
+import { resolveSampleWeights, withSmoothedTargets } from './data-adapters/sample-weights.js';
 import { validationSplitIndex } from './data-adapters/validation-split.js';
 import { EpochIterator, identityIndices } from './epoch-iterator.js';
+import { FitLoop } from './fit-loop.js';
 import { lossPlanFor, type LossPlan } from './loss-plan.js';
 import { CompiledMetrics } from '../metrics/compiled-metrics.js';
 import { evaluateSchema, fitSchema, type EvaluateOptions, type Evaluation, type FitOptions, type PredictOptions } from './options.js';
@@ -60,20 +63,22 @@ export class Trainer {
   private async fitOnce(x: Tensor, y: TargetInput, options: FitOptions): Promise<History> {
     const parsed = parseOptions(fitSchema, options, 'fit()');
     const model = this.model;
-    const { optimizer, loss } = this.requireCompiled();
+    const { optimizer, loss, lossSettings } = this.requireCompiled();
     const epochs = parsed.epochs ?? 1;
     const batchSize = parsed.batchSize ?? 32;
     const verbose = parsed.verbose ?? 1;
-    const data = this.dataSet(x, y, loss, 'x', 'y');
-    const plan = lossPlanFor(model.layers, loss, model.metrics);
+    const plain = this.dataSet(x, y, loss, 'x', 'y');
+    const plan = lossPlanFor(model.layers, lossSettings, model.metrics);
+    const data = withSmoothedTargets(plain, plan.labelSmoothing);
     const step = new BatchStep(model.engine, model.layers, plan);
+    const sampleWeights = resolveSampleWeights(parsed.sampleWeight, parsed.classWeight, plain.targets, plain.features.count);
     const metrics = new CompiledMetrics(model.metrics, model.layers[model.layers.length - 1]!.outputSize);
 
     let validation: DataSet | undefined;
     let trainCount = data.features.count;
     if (parsed.validationData) {
       const [validationX, validationY] = parsed.validationData;
-      validation = this.dataSet(validationX, validationY, loss, 'validationData x', 'validationData y');
+      validation = withSmoothedTargets(this.dataSet(validationX, validationY, loss, 'validationData x', 'validationData y'), plan.labelSmoothing);
     } else if (parsed.validationSplit) {
       trainCount = validationSplitIndex(data.features.count, parsed.validationSplit);
       validation = { ...data, indices: identityIndices(data.features.count - trainCount, trainCount) };
@@ -103,15 +108,10 @@ export class Trainer {
         ]),
       ),
     };
-    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
-    const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params);
-    // Reused between batches: callbacks see the running values of the epoch so far.
-    const batchLogs: Logs = Object.fromEntries(reported.map((name) => [name, 0]));
     const predictions = predictionsOf(workspace, plan);
     const labels = takesLabels(loss) ? workspace.labels : null;
     const targets = labels ? null : workspace.targets;
     const hasMetrics = metrics.metrics.length > 0;
-    const batchBeginLogs: Logs = {};
 
     // So that loadModel + fit({ initialEpoch, seed }) continues exactly as one uninterrupted fit
     // with that seed: the skipped epochs' shuffles and dropout seeds are drawn and thrown away.
@@ -120,27 +120,41 @@ export class Trainer {
       iterator.beginEpoch();
       random.skip(iterator.steps * step.randomDrawsPerStep);
     }
+    // Where the loop is; backupAndRestore may move it in onTrainBegin.
+    const loop = new FitLoop(initialEpoch, iterator, random, workspace);
+
+    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
+    const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params, loop);
+    // Reused between batches: callbacks see the running means of the epoch so far.
+    const batchLogs: Logs = Object.fromEntries(reported.map((name) => [name, 0]));
+    const batchBeginLogs: Logs = {};
 
     model.stopTraining = false;
     let lastLogs: Logs = {};
     await callbacks.trainBegin(lastLogs);
     // Kept across epochs, so that even epochs shorter than the interval let Ctrl-C through.
     let lastYield = performance.now();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (let epoch = loop.epoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks.epochBegin(epoch, {});
-      iterator.beginEpoch();
-      workspace.stats.fill(0);
-      metrics.reset();
-      let seen = 0;
-      for (let batch = 0; batch < iterator.steps; batch++) {
+      // A loop resumed mid-epoch keeps that epoch's order and running sums.
+      if (loop.batch === 0) {
+        iterator.beginEpoch();
+        workspace.stats.fill(0);
+        metrics.reset();
+        loop.seen = 0;
+      }
+      let seen = loop.seen;
+      for (let batch = loop.batch; batch < iterator.steps; batch++) {
         const start = iterator.batchStart(batch);
         const rows = iterator.batchRows(batch);
         callbacks.batchBegin(batch, batchBeginLogs);
         const correctBefore = workspace.stats[STAT_CORRECT]!;
-        step.train(workspace, data.features, data.targets, iterator.indices, start, rows, random, optimizer, weights);
+        step.train(workspace, data.features, data.targets, sampleWeights, iterator.indices, start, rows, random, optimizer, weights);
         // The step's backward pass and update leave the predictions and targets as the loss saw them.
         if (hasMetrics) metrics.update(predictions, labels, targets, rows, workspace.stats[STAT_CORRECT]! - correctBefore);
         seen += rows;
+        loop.batch = batch + 1;
+        loop.seen = seen;
         if (callbacks.wantsBatchLogs) {
           batchLogs.loss = workspace.stats[STAT_LOSS_SUM]! / seen;
           metrics.writeResults(batchLogs);
@@ -159,6 +173,8 @@ export class Trainer {
         logs.val_loss = this.evaluateSet(validation, step, plan, loss, batchSize, metrics, null).loss;
         metrics.writeResults(logs, true);
       }
+      loop.epoch = epoch + 1;
+      loop.batch = 0;
       await callbacks.epochEnd(epoch, logs);
       lastLogs = logs;
     }
@@ -169,10 +185,11 @@ export class Trainer {
   /** The loss and every compiled metric over (x, y), without dropout, and accuracy always. */
   evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
     const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
-    const { loss } = this.requireCompiled();
+    const { loss, lossSettings } = this.requireCompiled();
     const model = this.model;
-    const data = this.dataSet(x, y, loss, 'x', 'y');
-    const plan = lossPlanFor(model.layers, loss, model.metrics);
+    const plain = this.dataSet(x, y, loss, 'x', 'y');
+    const plan = lossPlanFor(model.layers, lossSettings, model.metrics);
+    const data = withSmoothedTargets(plain, plan.labelSmoothing);
     const step = new BatchStep(model.engine, model.layers, plan);
     const metrics = new CompiledMetrics(model.metrics, model.layers[model.layers.length - 1]!.outputSize);
     const batchSize = parsed.batchSize ?? 32;
@@ -275,12 +292,12 @@ export class Trainer {
     return workspace;
   }
 
-  private requireCompiled(): { optimizer: Optimizer; loss: LossName } {
-    const { optimizer, lossName: loss } = this.model;
-    if (!optimizer || !loss) {
+  private requireCompiled(): { optimizer: Optimizer; loss: LossName; lossSettings: Loss } {
+    const { optimizer, lossSettings } = this.model;
+    if (!optimizer || !lossSettings) {
       throw new Error(`Model "${this.model.name}" is not compiled: call compile({ optimizer, loss, metrics }) first.`);
     }
-    return { optimizer, loss };
+    return { optimizer, loss: lossSettings.name, lossSettings };
   }
 }
 

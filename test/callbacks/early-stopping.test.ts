@@ -7,6 +7,9 @@ function fakeModel(): CallbackModel & { epoch: number } {
   return {
     epoch: 0,
     stopTraining: false,
+    weights: [],
+    optimizer: undefined,
+    save() {},
     getWeights() {
       return [Float32Array.of(this.epoch)];
     },

@@ -222,7 +222,7 @@ test('bad option values are usage errors (exit 2), refused before any training s
     [['--lr', '-1'], /--lr "-1" is invalid: the learning rate must be a positive number\./],
     [['--batch-size', 'abc'], /--batch-size "abc" is invalid: the batch size must be a positive whole number\./],
     [['--dropout', '1'], /--dropout "1" is invalid: the dropout rate must be at least 0 and below 1\./],
-    [['--optimizer', 'adamw'], /--optimizer "adamw" is not a known optimizer: allowed are adam, rmsprop, sgd\./],
+    [['--optimizer', 'ftrl'], /--optimizer "ftrl" is not a known optimizer: allowed are adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd\./],
     [['--loss', 'hinge'], /--loss "hinge" is not a known loss: allowed are categoricalCrossentropy/],
     [['--activation', 'gelu'], /--activation "gelu" is not a known hidden-layer activation: allowed are relu, sigmoid, tanh\./],
     [['--preset', 'nope'], /Unknown preset "nope": allowed are mlp-50-50-train20/],

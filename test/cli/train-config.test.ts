@@ -117,7 +117,7 @@ test('bad values are refused with one sentence naming the value and what is allo
     [{ batchSize: '' }, /--batch-size "" is invalid/],
     [{ dropout: '1' }, /^--dropout "1" is invalid: the dropout rate must be at least 0 and below 1\.$/],
     [{ dropout: '-0.1' }, /--dropout "-0\.1" is invalid/],
-    [{ optimizer: 'adamw' }, /^--optimizer "adamw" is not a known optimizer: allowed are adam, rmsprop, sgd\.$/],
+    [{ optimizer: 'ftrl' }, /^--optimizer "ftrl" is not a known optimizer: allowed are adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd\.$/],
     [{ loss: 'hinge' }, /^--loss "hinge" is not a known loss: allowed are categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError\.$/],
     [{ activation: 'gelu' }, /^--activation "gelu" is not a known hidden-layer activation: allowed are relu, sigmoid, tanh\.$/],
     [{ preset: 'nope' }, /^Unknown preset "nope": allowed are mlp-50-50-train20, /],

@@ -103,9 +103,9 @@ test('loadComparisonFile names the file, the run and the field that is wrong', (
   assert.throws(() => loadComparisonFile(comparisonFile('key.json', '{ "runs": ["baseline-32"], "limit": 5 }')), /key\.json has unknown key "limit"; allowed is "runs"\./);
   const badOptimizer = comparisonFile(
     'optimizer.json',
-    JSON.stringify({ runs: ['baseline-32', { name: 'odd', hidden: [{ units: 8 }], optimizer: 'adamw', loss: 'categoricalCrossentropy', epochs: 1 }] }),
+    JSON.stringify({ runs: ['baseline-32', { name: 'odd', hidden: [{ units: 8 }], optimizer: 'ftrl', loss: 'categoricalCrossentropy', epochs: 1 }] }),
   );
-  assert.throws(() => loadComparisonFile(badOptimizer), /optimizer\.json: run 2 \("odd"\): optimizer must be one of "adam", "rmsprop", "sgd"; got "adamw"\./);
+  assert.throws(() => loadComparisonFile(badOptimizer), /optimizer\.json: run 2 \("odd"\): optimizer must be one of "adam", "adamw", "nadam", "adamax", "adagrad", "lion", "rmsprop", "sgd"; got "ftrl"\./);
   // Lenient loading keeps the bad run for runComparison to report in its row.
   assert.equal(loadComparisonFile(badOptimizer, { lenient: true }).length, 2);
   const twice = comparisonFile('twice.json', JSON.stringify({ runs: ['baseline-32', 'baseline-32'] }));

@@ -52,7 +52,7 @@ test('bad optimizer settings are refused with one sentence', () => {
   assert.throws(() => adam({ learningRate: 0 }), /adam\(\): learningRate must be a positive number; got 0\./);
   assert.throws(() => adam({ learningRate: -1 }), /learningRate must be a positive number; got -1/);
   assert.throws(() => sgd({ momentum: 1 }), /momentum must be in \[0, 1\); got 1/);
-  assert.throws(() => createOptimizer('adagrad'), /Unknown optimizer "adagrad": allowed are adam, rmsprop, sgd\./);
+  assert.throws(() => createOptimizer('ftrl'), /Unknown optimizer "ftrl": allowed are adam, adamw, nadam, adamax, adagrad, lion, rmsprop, sgd\./);
 });
 
 test('the learning rate can be changed between updates, as optimizer.learning_rate in Keras', () => {

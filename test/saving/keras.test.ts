@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { zipSync, unzipSync } from 'fflate';
-import { adam, dense, dropout, flatten, loadModel, rmsprop, sequential, tensor, type Sequential, type Tensor } from '../../src/index.js';
+import { adam, adamax, adamw, categoricalCrossentropy, cosineDecay, dense, dropout, flatten, loadModel, nadam, rmsprop, sequential, tensor, type Sequential, type Tensor } from '../../src/index.js';
 import { Random } from '../../src/random/rng.js';
 import { closeHdf5 } from '../../src/saving/hdf5/hdf5.js';
 
@@ -44,22 +44,38 @@ function assertClose(actual: Float32Array, expected: Float32Array, tolerance: nu
   for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance, `value ${i}: ${actual[i]} against ${expected[i]}`);
 }
 
-async function trainedModel(optimizer: 'adam' | 'rmsprop' = 'adam'): Promise<{ model: Sequential; x: Tensor; y: Int32Array }> {
+// Each optimizer family lays out its Keras variables differently (interleaved moments, a schedule instead of a rate variable).
+const COMPILES = {
+  adam: () => ({ optimizer: adam({ learningRate: 0.01, beta1: 0.8 }), loss: 'sparseCategoricalCrossentropy' as const }),
+  rmsprop: () => ({ optimizer: rmsprop({ learningRate: 0.005, momentum: 0.5 }), loss: 'sparseCategoricalCrossentropy' as const }),
+  nadam: () => ({ optimizer: nadam({ learningRate: 0.01, clipnorm: 1 }), loss: 'sparseCategoricalCrossentropy' as const }),
+  adamax: () => ({ optimizer: adamax({ learningRate: 0.01 }), loss: 'sparseCategoricalCrossentropy' as const }),
+  'adamw with a cosine schedule and label smoothing': () => ({
+    optimizer: adamw({ learningRate: cosineDecay({ initialLearningRate: 0.01, decaySteps: 30 }), weightDecay: 0.01 }),
+    loss: categoricalCrossentropy({ labelSmoothing: 0.1 }),
+  }),
+};
+type CompileName = keyof typeof COMPILES;
+
+async function trainedModel(compileName: CompileName = 'adam'): Promise<{ model: Sequential; x: Tensor; y: Int32Array | Tensor }> {
   const model = sequential(
     [flatten({ inputShape: [4, 4] }), dense({ units: 8, activation: 'relu' }), dropout({ rate: 0.1 }), dense({ units: 6, activation: 'tanh' }), dense({ units: 3, activation: 'softmax', name: 'out' })],
     { seed: 5 },
   );
-  model.compile({ optimizer: optimizer === 'adam' ? adam({ learningRate: 0.01, beta1: 0.8 }) : rmsprop({ learningRate: 0.005, momentum: 0.5 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const compile = COMPILES[compileName]();
+  model.compile({ ...compile, metrics: ['accuracy'] });
   const x = randomInput(48, [4, 4]);
-  const y = Int32Array.from({ length: 48 }, (_, i) => i % 3);
+  const labels = Int32Array.from({ length: 48 }, (_, i) => i % 3);
+  const y = typeof compile.loss === 'string' ? labels : tensor(Float32Array.from({ length: 48 * 3 }, (_, i) => (labels[Math.floor(i / 3)] === i % 3 ? 1 : 0)), [48, 3]);
   await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0, seed: 4 });
   return { model, x, y };
 }
 
-for (const [extension, optimizer] of [['keras', 'adam'], ['h5', 'adam'], ['keras', 'rmsprop'], ['h5', 'rmsprop']] as const) {
+const ROUND_TRIPS: [string, CompileName][] = [['keras', 'adam'], ['h5', 'adam'], ['keras', 'rmsprop'], ['h5', 'rmsprop'], ['keras', 'nadam'], ['keras', 'adamax'], ['keras', 'adamw with a cosine schedule and label smoothing'], ['h5', 'adamw with a cosine schedule and label smoothing']];
+for (const [extension, optimizer] of ROUND_TRIPS) {
   test(`.${extension} with ${optimizer}: save, load, identical weights, config and predictions; training continues exactly`, async () => {
     const { model, x, y } = await trainedModel(optimizer);
-    const path = join(folder, `round-trip-${optimizer}.${extension}`);
+    const path = join(folder, `round-trip-${optimizer.replaceAll(' ', '-')}.${extension}`);
     model.save(path);
     const loaded = loadModel(path);
     assert.deepEqual(loaded.getConfig(), model.getConfig());

@@ -6,7 +6,15 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
-import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
+import {
+  figureUnlessChanged,
+  HIDDEN_ACTIVATIONS,
+  resolveExperiment,
+  SCHEDULE_CHOICES,
+  type HiddenActivation,
+  type ResolvedExperiment,
+  type ScheduleChoice,
+} from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
 import { validationSplitIndex } from '../../trainers/data-adapters/validation-split.js';
@@ -32,6 +40,9 @@ export interface TrainOptions {
   activation?: string;
   optimizer?: string;
   lr?: values.OptionValue;
+  weightDecay?: values.OptionValue;
+  schedule?: string;
+  backupDir?: string;
   loss?: string;
   epochs?: values.OptionValue;
   batchSize?: values.OptionValue;
@@ -63,6 +74,11 @@ export interface TrainConfig {
   optimizer: OptimizerName;
   /** null keeps the optimizer's Keras default. */
   learningRate: number | null;
+  /** The optimizer's weight decay; null keeps its default (0, AdamW's 0.004). */
+  weightDecay: number | null;
+  schedule: ScheduleChoice;
+  /** Where backupAndRestore keeps the training's state, so that running the same command again resumes it. */
+  backupDir: string | null;
   loss: LossName;
   epochs: number;
   batchSize: number;
@@ -149,6 +165,8 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     values.oneOf(options.optimizer!, OPTIMIZER_NAMES, '--optimizer', 'optimizer'),
   );
   const learningRate = override<number | null>('lr', null, () => values.positiveNumber(options.lr!, '--lr', 'learning rate'));
+  const weightDecay = override<number | null>('weightDecay', null, () => values.positiveNumber(options.weightDecay!, '--weight-decay', 'weight decay'));
+  const schedule = override<ScheduleChoice>('schedule', 'constant', () => values.oneOf(options.schedule!, SCHEDULE_CHOICES, '--schedule', 'learning-rate schedule'));
   const loss = override<LossName>('loss', preset.loss, () => {
     try {
       return parseLoss(options.loss!);
@@ -228,6 +246,9 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     activation,
     optimizer,
     learningRate,
+    weightDecay,
+    schedule,
+    backupDir: options.backupDir ?? null,
     loss,
     epochs,
     batchSize,
@@ -280,7 +301,7 @@ function layerText(config: TrainConfig): string {
 }
 
 /** The experiment the runner trains for a train config, on the images the config's --data gave. */
-export function trainExperiment(config: TrainConfig, images: ExperimentImages): ResolvedExperiment {
+export function trainExperiment(config: TrainConfig, images: ResolvedExperiment['data']): ResolvedExperiment {
   const base = resolveExperiment(config.preset);
   return {
     ...base,
@@ -289,6 +310,8 @@ export function trainExperiment(config: TrainConfig, images: ExperimentImages): 
     inputShape: [...config.inputShape],
     optimizer: config.optimizer,
     learningRate: config.learningRate,
+    weightDecay: config.weightDecay,
+    schedule: config.schedule,
     loss: config.loss,
     epochs: config.epochs,
     batchSize: config.batchSize,
@@ -312,6 +335,7 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   if (config.save) checkOutputFile(config.save, '--save');
   if (config.json) checkOutputFile(config.json, '--json');
   if (config.report) checkOutputFolder(config.report, '--report');
+  if (config.backupDir) checkOutputFolder(config.backupDir, '--backup-dir');
   // Layers take the policy when they are built, which runResolvedExperiment does below.
   setGlobalPolicy(config.precision === 'bf16' ? 'mixed_bfloat16' : 'float32');
   const engineText = describeEngine(getEngine());
@@ -336,6 +360,7 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
       verbose: config.verbose,
       progressStream: process.stdout,
       signal: interruption.signal,
+      ...(config.backupDir ? { backupDir: config.backupDir } : {}),
       onModel: (model, _experiment, data) => {
         if (talk) printPlan(config, model, loaded, data);
         // Only now: a Ctrl-C while the data loads still ends the process at once.
@@ -446,7 +471,9 @@ function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, d
   print(
     `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
       `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
-      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}, ${config.loss}, ${plural(config.epochs, 'epoch')}` +
+      `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}` +
+      `${config.weightDecay !== null ? `, weight decay ${config.weightDecay}` : ''}${config.schedule !== 'constant' ? `, ${config.schedule} schedule` : ''}` +
+      `, ${config.loss}, ${plural(config.epochs, 'epoch')}` +
       `${config.earlyStopping ? ` at most, early stopping after ${plural(config.earlyStopping.patience, 'epoch')} without improvement${config.earlyStopping.restoreBest ? ' (best weights restored)' : ''}` : ''}, batch ${config.batchSize}.`,
   );
   print(model.summaryText());
@@ -462,6 +489,8 @@ function reportSettings(config: TrainConfig, dataName: string, trainSamples: num
     activation: config.activation,
     optimizer: config.optimizer,
     'learning rate': config.learningRate ?? 'Keras default',
+    'weight decay': config.weightDecay ?? 'Keras default',
+    'learning-rate schedule': config.schedule,
     loss: config.loss,
     epochs: config.epochs,
     'batch size': config.batchSize,
@@ -485,6 +514,9 @@ export function registerTrain(program: Command): void {
     .option('--activation <name>', `hidden-layer activation: ${HIDDEN_ACTIVATIONS.join(', ')}`)
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`)
     .option('--lr <rate>', "learning rate (default: the optimizer's Keras default)")
+    .option('--weight-decay <rate>', "the optimizer's decoupled weight decay, Keras's weight_decay (adamw's default 0.004, the others' 0)")
+    .option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_CHOICES.join(', ')} (cosine decays the rate to 0 over all the training's steps)`)
+    .option('--backup-dir <dir>', 'back the training up in this folder at each epoch; running the same command again resumes it exactly')
     .option('--loss <name>', 'loss: categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError')
     .option('-e, --epochs <n>', 'number of epochs')
     .option('-b, --batch-size <n>', 'samples per gradient step')

@@ -2,6 +2,7 @@ import { deserializeMetric, type MetricName } from '../../metrics/index.js';
 import { readFileSync, statSync } from 'node:fs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { CompileConfig, Sequential } from '../../models/sequential.js';
+import { lossFrom } from '../../losses/loss-options.js';
 import { createOptimizer } from '../../optimizers/index.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { Hdf5Error, readHdf5, writeHdf5 } from '../hdf5/hdf5.js';
@@ -199,7 +200,7 @@ export function loadLegacyH5(path: string): Sequential {
 function compileIfPossible(model: Sequential, compile: CompileConfig | undefined): void {
   if (!compile) return;
   try {
-    model.compile({ optimizer: createOptimizer(compile.optimizer.name, compile.optimizer.config), loss: compile.loss, metrics: compile.metrics.map((metric) => (typeof metric === 'string' ? (metric as MetricName) : deserializeMetric(metric))) });
+    model.compile({ optimizer: createOptimizer(compile.optimizer.name, compile.optimizer.config), loss: lossFrom(compile.loss, compile.lossOptions), metrics: compile.metrics.map((metric) => (typeof metric === 'string' ? (metric as MetricName) : deserializeMetric(metric))) });
   } catch {
     // Left uncompiled: the weights and predictions are the file's either way.
   }

@@ -27,15 +27,31 @@ export function kerasLayerPaths(layers: readonly Layer[]): string[] {
 }
 
 /**
- * The optimizer's state in Keras 3's variable order: Adam interleaves each weight's momentum and
- * velocity (add_optimizer_variables with two names); RMSprop and SGD list one slot for every
- * weight, then the next — which is the order stateBuffers() already has.
+ * The optimizer's state in Keras 3's variable order: the Adam family interleaves each weight's two
+ * moments (add_optimizer_variables with two names), and Adam's velocity_hat (amsgrad) follows them
+ * all; RMSprop, SGD, Adagrad and Lion list one slot for every weight, then the next — which is the
+ * order stateBuffers() already has.
  */
+const INTERLEAVED_SLOTS: Record<string, readonly string[]> = {
+  adam: ['momentum', 'velocity'],
+  adamw: ['momentum', 'velocity'],
+  nadam: ['momentum', 'velocity'],
+  adamax: ['momentum', 'norm'],
+};
+
 export function kerasOptimizerBuffers(optimizer: Optimizer, weights: Sequential['weights']): OptimizerStateBuffer[] {
   const buffers = optimizer.stateBuffers();
-  if (optimizer.name !== 'adam') return buffers;
+  const interleaved = INTERLEAVED_SLOTS[optimizer.name];
+  if (!interleaved) return buffers;
   const byName = new Map(buffers.map((buffer) => [buffer.name, buffer]));
-  return weights.flatMap((weight) => ['momentum', 'velocity'].map((slot) => byName.get(`${weight.name}/${slot}`)!));
+  const paired = weights.flatMap((weight) => interleaved.map((slot) => byName.get(`${weight.name}/${slot}`)!));
+  const rest = buffers.filter((buffer) => !interleaved.some((slot) => buffer.name.endsWith(`/${slot}`)));
+  return [...paired, ...rest];
+}
+
+/** Keras 3 keeps a fixed learning rate as optimizer/vars/1; a schedule is not a variable, so the slots start at 1. */
+function firstSlotIndex(optimizer: Optimizer): number {
+  return optimizer.schedule ? 1 : 2;
 }
 
 export function kerasWeightsTree(model: Sequential, includeOptimizer: boolean): MutableHdf5Group {
@@ -51,10 +67,11 @@ export function kerasWeightsTree(model: Sequential, includeOptimizer: boolean): 
     const vars = ensureGroup(root, 'optimizer/vars');
     vars.attributes.name = optimizer.name;
     putDataset(root, 'optimizer/vars/0', [], Float64Array.of(optimizer.iterations), 'int64');
-    putDataset(root, 'optimizer/vars/1', [], Float32Array.of(optimizer.learningRate));
+    const first = firstSlotIndex(optimizer);
+    if (!optimizer.schedule) putDataset(root, 'optimizer/vars/1', [], Float32Array.of(optimizer.learningRate));
     // An optimizer that has not trained yet has no slots, as in Keras before the first step.
     if (optimizer.isBuiltFor(model.weights)) {
-      kerasOptimizerBuffers(optimizer, model.weights).forEach((buffer, index) => putDataset(root, `optimizer/vars/${index + 2}`, buffer.shape, buffer.values));
+      kerasOptimizerBuffers(optimizer, model.weights).forEach((buffer, index) => putDataset(root, `optimizer/vars/${index + first}`, buffer.shape, buffer.values));
     }
   }
   ensureGroup(root, 'vars').attributes.name = model.name;
@@ -88,15 +105,17 @@ export function applyKerasWeights(model: Sequential, root: Hdf5Group): void {
   });
   const optimizer = model.optimizer;
   const vars = varsGroup(root, 'optimizer');
-  if (!optimizer || !vars || vars.children.size <= 2) return;
+  if (!optimizer) return;
+  const first = firstSlotIndex(optimizer);
+  if (!vars || vars.children.size <= first) return;
   optimizer.build(model.weights);
   const buffers = kerasOptimizerBuffers(optimizer, model.weights);
   // As Keras: an optimizer saved with other variables than this one has is not restored.
-  if (vars.children.size !== buffers.length + 2) return;
+  if (vars.children.size !== buffers.length + first) return;
   const iterations = scalarValue(vars.children.get('0'), 'optimizer/vars/0');
   if (!Number.isInteger(iterations) || iterations < 0) throw new KerasFormatError(`optimizer/vars/0 (the iteration count) is ${iterations}`);
-  const learningRate = scalarValue(vars.children.get('1'), 'optimizer/vars/1');
-  buffers.forEach((buffer, index) => buffer.values.set(weightValues(vars.children.get(String(index + 2)), `optimizer/vars/${index + 2}`, buffer.shape)));
+  const learningRate = optimizer.schedule ? 0 : scalarValue(vars.children.get('1'), 'optimizer/vars/1');
+  buffers.forEach((buffer, index) => buffer.values.set(weightValues(vars.children.get(String(index + first)), `optimizer/vars/${index + first}`, buffer.shape)));
   optimizer.iterations = iterations;
   // Keras keeps the rate as float32: only a rate changed after compile (not 0.001 rounded) is taken.
   if (learningRate > 0 && learningRate !== Math.fround(optimizer.learningRate)) optimizer.learningRate = learningRate;

@@ -19,8 +19,18 @@ import { scalarValue, weightValues } from './build.js';
 export const LEGACY_KERAS_VERSION = '2.15.0';
 // Keras's legacy loader converts kernels for other backends (theano); TensorFlow's layout is the one used.
 const BACKEND = 'tensorflow';
-const SLOT_NAMES: Record<string, Record<string, string>> = { adam: { momentum: 'm', velocity: 'v' }, rmsprop: { velocity: 'velocity', momentum: 'momentum' }, sgd: { momentum: 'm' } };
-const OPTIMIZER_CLASSES: Record<string, string> = { adam: 'Adam', rmsprop: 'RMSprop', sgd: 'SGD' };
+// Keras 2.11+'s short names for each optimizer's slots (its add_variable_from_reference names).
+const SLOT_NAMES: Record<string, Record<string, string>> = {
+  adam: { momentum: 'm', velocity: 'v', velocity_hat: 'vhat' },
+  adamw: { momentum: 'm', velocity: 'v', velocity_hat: 'vhat' },
+  nadam: { momentum: 'm', velocity: 'v' },
+  adamax: { momentum: 'm', norm: 'u' },
+  adagrad: { accumulator: 'accumulator' },
+  lion: { momentum: 'm' },
+  rmsprop: { velocity: 'velocity', momentum: 'momentum' },
+  sgd: { momentum: 'm' },
+};
+const OPTIMIZER_CLASSES: Record<string, string> = { adam: 'Adam', adamw: 'AdamW', nadam: 'Nadam', adamax: 'Adamax', adagrad: 'Adagrad', lion: 'Lion', rmsprop: 'RMSprop', sgd: 'SGD' };
 
 /** The model_weights group (or a weights-only file's root). */
 export function legacyWeightsGroup(model: Sequential, group: MutableHdf5Group = newGroup()): MutableHdf5Group {
@@ -47,7 +57,7 @@ export function legacyModelTree(model: Sequential, modelConfig: object, training
     const group = ensureGroup(root, 'optimizer_weights');
     const names: string[] = ['iteration:0'];
     putDataset(group, 'iteration:0', [], Float64Array.of(optimizer.iterations), 'int64');
-    const slots = SLOT_NAMES[optimizer.name]!;
+    const slots = SLOT_NAMES[optimizer.name] ?? {};
     const byName = new Map(optimizer.stateBuffers().map((buffer) => [buffer.name, buffer]));
     for (const weight of model.weights) {
       for (const [slot, short] of Object.entries(slots)) {
@@ -147,11 +157,12 @@ export function applyLegacyOptimizer(model: Sequential, root: Hdf5Group): void {
   if (!names || names.length < 2) return;
   optimizer.build(model.weights);
   const buffers = optimizer.stateBuffers();
-  const aliases: Record<string, string[]> = { momentum: optimizer.name === 'adam' || optimizer.name === 'sgd' ? ['m', 'momentum'] : ['momentum'], velocity: ['v', 'velocity', 'rms'] };
+  const short = SLOT_NAMES[optimizer.name] ?? {};
+  const aliases = (slot: string): string[] => [...new Set([slot, short[slot] ?? slot, ...(slot === 'velocity' ? ['rms'] : [])])];
   const matches = (stored: string, weight: string, slot: string): boolean => {
     const bare = stored.replace(/:0$/, '');
     const [layer, kind] = weight.split('/') as [string, string];
-    return aliases[slot]!.some(
+    return aliases(slot).some(
       (alias) => bare.endsWith(`/${alias}/${layer}/${kind}`) || bare.endsWith(`/${layer}/${kind}/${alias}`) || bare.endsWith(`_${layer}_${kind}_${slot}`) || bare.endsWith(`/${layer}_${kind}_${slot}`),
     );
   };
