@@ -969,6 +969,58 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+#define METHOD "augmentImages"
+// augmentImages(input, output, rows, height, width, rotation, translateHeight, translateWidth,
+// zoomHeight, zoomWidth, elasticAlpha, elasticSigma, seed): each image warped by its own random
+// draws (augment_body.h), images split among the threads.
+napi_value AugmentImages(napi_env env, napi_callback_info info) {
+  ARGS(13);
+  int rows, height, width;
+  CHECK(size(env, METHOD, "rows", argv[2], &rows));
+  CHECK(size(env, METHOD, "height", argv[3], &height));
+  CHECK(size(env, METHOD, "width", argv[4], &width));
+  double settings[7];
+  const char* names[7] = {"rotation", "translateHeight", "translateWidth", "zoomHeight", "zoomWidth", "elasticAlpha", "elasticSigma"};
+  for (int i = 0; i < 7; i++) CHECK(number(env, METHOD, names[i], argv[5 + i], &settings[i]));
+  uint32_t seed;
+  if (napi_get_value_uint32(env, argv[12], &seed) != napi_ok) {
+    fail(env, "augmentImages: seed must be a number.");
+    return nullptr;
+  }
+  const double sigma = settings[6];
+  if (settings[5] > 0 && !(sigma > 0 && sigma <= 64)) {
+    fail(env, "augmentImages: elasticSigma %g is invalid; it must be above 0 and at most 64.", sigma);
+    return nullptr;
+  }
+  const long pixels = static_cast<long>(height) * width;
+  float *input, *output;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, rows * pixels, &input));
+  CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, rows * pixels, &output));
+  const int radius = settings[5] > 0 ? static_cast<int>(ceil(3 * sigma)) : 0;
+  // The Gaussian's taps, normalized, in float: the reference computes them the same way.
+  float taps[2 * 192 + 1];
+  {
+    double total = 0;
+    for (int t = -radius; t <= radius; t++) total += exp(-(t * t) / (2 * sigma * sigma));
+    for (int t = -radius; t <= radius; t++) taps[t + radius] = static_cast<float>(exp(-(t * t) / (2 * sigma * sigma)) / total);
+  }
+  const size_t scratchFloats = static_cast<size_t>(height + 2 * radius) * (width + 2 * radius) +
+                               static_cast<size_t>(height + 2 * radius) * width + 2 * static_cast<size_t>(pixels);
+  auto part = [&](int index, int parts) {
+    const long begin = static_cast<long>(rows) * index / parts, end = static_cast<long>(rows) * (index + 1) / parts;
+    if (end <= begin) return;
+    // The running thread's own scratch, grown once and kept.
+    thread_local std::vector<float> scratch;
+    if (scratch.size() < scratchFloats) scratch.resize(scratchFloats);
+    isa->augmentImages(input, output, begin, end, height, width, settings, seed, radius, taps, scratch.data());
+  };
+  const int parts = threadCount <= 1 || rows < 16 ? 1 : std::min(rows / 8, 4 * threadCount);
+  if (parts <= 1) part(0, 1);
+  else pool->run(trampoline<decltype(part)>, &part, parts);
+  return nullptr;
+}
+#undef METHOD
+
 void cleanup(void*) {
   if (environments.fetch_sub(1) == 1) {
     delete pool;
@@ -1006,6 +1058,7 @@ NAPI_MODULE_INIT() {
       {"adamwUpdate", AdamwUpdate},
       {"rmspropUpdate", RmspropUpdate},
       {"sgdUpdate", SgdUpdate},
+      {"augmentImages", AugmentImages},
   };
   for (const Entry& entry : entries) {
     napi_value function;

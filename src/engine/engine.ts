@@ -43,6 +43,22 @@ export interface RmspropSettings {
   epsilon: number;
 }
 
+/**
+ * What augmentImages draws for each image, uniformly in [-v, v] for each value v: a rotation
+ * (radians), a shift (fractions of the height and width), a zoom (fractions: 1 + draw; a negative
+ * zoomWidth reuses the height's draw, keeping the aspect), and Simard et al.'s elastic distortion
+ * (noise blurred by a Gaussian of elasticSigma pixels, times elasticAlpha pixels; 0 turns it off).
+ */
+export interface AugmentSettings {
+  rotation: number;
+  translateHeight: number;
+  translateWidth: number;
+  zoomHeight: number;
+  zoomWidth: number;
+  elasticAlpha: number;
+  elasticSigma: number;
+}
+
 export interface SgdSettings {
   learningRate: number;
   momentum: number;
@@ -205,6 +221,13 @@ export interface Engine {
 
   /** grad[i] *= mask[i] */
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
+
+  /**
+   * Warps each of `rows` images (height × width, row-major) of `input` into `output` by its own
+   * random rotation, shift, zoom and elastic distortion (see AugmentSettings and
+   * engine/augment-reference.ts); image i's draws depend only on (seed, i).
+   */
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void;
 
   /**
    * Softmax over each row of `logits` (m rows of n classes) into `probabilities`, then the

@@ -8,6 +8,7 @@ import {
   type ActivationName,
   type AdamSettings,
   type AdamwSettings,
+  type AugmentSettings,
   type Engine,
   type RmspropSettings,
   type SgdSettings,
@@ -34,6 +35,21 @@ type PassedThrough =
 interface NativeAddon extends Pick<Engine, PassedThrough> {
   readonly hardwareThreads: number;
   configure(threads: number, simd: string): string;
+  augmentImages(
+    input: Float32Array,
+    output: Float32Array,
+    rows: number,
+    height: number,
+    width: number,
+    rotation: number,
+    translateHeight: number,
+    translateWidth: number,
+    zoomHeight: number,
+    zoomWidth: number,
+    elasticAlpha: number,
+    elasticSigma: number,
+    seed: number,
+  ): void;
   gatherSparseRows(
     source: Float32Array | Uint8Array,
     indices: Uint32Array,
@@ -230,6 +246,11 @@ export class NativeEngine implements Engine {
     this.softmaxCrossEntropy = addon.softmaxCrossEntropy;
     this.meanSquaredError = addon.meanSquaredError;
     this.countCorrect = addon.countCorrect;
+  }
+
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void {
+    const s = settings;
+    this.addon.augmentImages(input, output, rows, height, width, s.rotation, s.translateHeight, s.translateWidth, s.zoomHeight, s.zoomWidth, s.elasticAlpha, s.elasticSigma, seed);
   }
 
   denseForward(

@@ -1,5 +1,7 @@
 import { dropoutBits, dropoutThreshold } from '../random/counter-hash.js';
+import { augmentImagesReference } from './augment-reference.js';
 import {
+  type AugmentSettings,
   STAT_CORRECT,
   STAT_LOSS_SUM,
   type ActivationName,
@@ -227,6 +229,10 @@ export class ReferenceEngine implements Engine {
 
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {
     for (let i = 0; i < count; i++) grad[i] *= mask[i];
+  }
+
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void {
+    augmentImagesReference(input, output, rows, height, width, settings, seed);
   }
 
   softmaxCrossEntropy(

@@ -3,8 +3,21 @@ import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Flatten, type FlattenOptions } from './flatten.js';
 import type { Layer, LayerConfig } from './layer.js';
+import { RandomElasticTransform, type RandomElasticTransformOptions } from './random-elastic-transform.js';
+import { RandomRotation, type RandomRotationOptions } from './random-rotation.js';
+import { RandomTranslation, type RandomTranslationOptions } from './random-translation.js';
+import { RandomZoom, type RandomZoomOptions } from './random-zoom.js';
 
-export const LAYER_CLASS_NAMES = ['Dense', 'Dropout', 'Flatten', 'Activation'] as const;
+export const LAYER_CLASS_NAMES = [
+  'Dense',
+  'Dropout',
+  'Flatten',
+  'Activation',
+  'RandomRotation',
+  'RandomTranslation',
+  'RandomZoom',
+  'RandomElasticTransform',
+] as const;
 
 /**
  * Rebuilds a layer from its serialized form. Only the known classes can be made, and each checks
@@ -21,6 +34,14 @@ export function deserializeLayer(serialized: LayerConfig): Layer {
       return new Flatten(config as FlattenOptions);
     case 'Activation':
       return new Activation(config as unknown as ActivationOptions);
+    case 'RandomRotation':
+      return new RandomRotation(config as unknown as RandomRotationOptions);
+    case 'RandomTranslation':
+      return new RandomTranslation(config as unknown as RandomTranslationOptions);
+    case 'RandomZoom':
+      return new RandomZoom(config as unknown as RandomZoomOptions);
+    case 'RandomElasticTransform':
+      return new RandomElasticTransform(config as RandomElasticTransformOptions);
     default:
       throw new Error(`Unknown layer class "${serialized.className}": allowed are ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
@@ -31,3 +52,7 @@ export { Dense, dense, type DenseOptions } from './dense.js';
 export { Dropout, dropout, type DropoutOptions } from './dropout.js';
 export { Flatten, flatten, type FlattenOptions } from './flatten.js';
 export { Layer, type LayerConfig, type Weight } from './layer.js';
+export { RandomElasticTransform, randomElasticTransform, type RandomElasticTransformOptions } from './random-elastic-transform.js';
+export { RandomRotation, randomRotation, type RandomRotationOptions } from './random-rotation.js';
+export { RandomTranslation, randomTranslation, type RandomTranslationOptions } from './random-translation.js';
+export { RandomZoom, randomZoom, type RandomZoomOptions } from './random-zoom.js';
