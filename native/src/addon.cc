@@ -138,6 +138,9 @@ bool number(napi_env env, const char* method, const char* name, napi_value value
 #define CHECK(expression) \
   if (!(expression)) return nullptr
 
+// The highest activation code (ACTIVATION_CODES in src/engine/engine.ts).
+const int kLastActivation = 13;
+
 // ---- parallel elementwise ---------------------------------------------------------------------
 
 template <typename F>
@@ -333,6 +336,10 @@ napi_value GatherLabels(napi_env env, napi_callback_info info) {
 
 // The activations gemm's epilogue does not fuse (ReLU is fused): applied to out[m×n] in place.
 void finishActivation(float* out, int m, int n, int activation) {
+  if (activation >= 5) {
+    parallelRanges(static_cast<long>(m) * n, [&](long begin, long end) { isa->extraActivation(activation, out + begin, end - begin); });
+    return;
+  }
   if (activation == 2 || activation == 3) {
     auto body = [&](long begin, long end) {
       (activation == 2 ? isa->sigmoid : isa->tanh)(out + begin, 1, end - begin, 0);
@@ -351,8 +358,8 @@ napi_value DenseForward(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "k", argv[5], &k));
   CHECK(size(env, METHOD, "n", argv[6], &n));
   CHECK(size(env, METHOD, "activation", argv[7], &activation));
-  if (activation > 4) {
-    fail(env, "denseForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "denseForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   float *input, *kernel, *bias, *out;
@@ -522,8 +529,8 @@ napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "k", argv[7], &k));
   CHECK(size(env, METHOD, "n", argv[8], &n));
   CHECK(size(env, METHOD, "activation", argv[9], &activation));
-  if (activation > 4) {
-    fail(env, "sparseDenseForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "sparseDenseForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   SparseRows input;
@@ -568,8 +575,8 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
   float *input, *output;
   CHECK(array(env, METHOD, "input", argv[1], napi_float32_array, count, &input));
   CHECK(array(env, METHOD, "output", argv[2], napi_float32_array, count, &output));
-  if (activation > 4) {
-    fail(env, "activationForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "activationForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   if (activation == 4 && rowLength <= 0) {
@@ -590,6 +597,7 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
         isa->tanh(output + begin, 1, end - begin, 0);
         break;
       default:
+        if (activation >= 5) isa->extraActivation(activation, output + begin, end - begin);
         break;
     }
   });
@@ -599,15 +607,37 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
 #undef METHOD
 
 #define METHOD "activationBackward"
+// activationBackward(activation, output, grad, count, rowLength[, input]): input, the
+// pre-activation, is needed by gelu, silu and mish only.
 napi_value ActivationBackward(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 5) {
+    fail(env, "%s expects 5 or 6 arguments.", METHOD);
+    return nullptr;
+  }
   int activation, count, rowLength;
   CHECK(size(env, METHOD, "activation", argv[0], &activation));
   CHECK(size(env, METHOD, "count", argv[3], &count));
   CHECK(size(env, METHOD, "rowLength", argv[4], &rowLength));
-  float *output, *grad;
+  float *output, *grad, *input = nullptr;
   CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, count, &output));
   CHECK(array(env, METHOD, "grad", argv[2], napi_float32_array, count, &grad));
+  const bool needsInput = activation == 5 || activation == 9 || activation == 13;
+  if (needsInput) {
+    if (argc < 6) {
+      fail(env, "activationBackward: activation code %d needs its input (the pre-activation) as a sixth argument.", activation);
+      return nullptr;
+    }
+    CHECK(array(env, METHOD, "input", argv[5], napi_float32_array, count, &input));
+  }
+  if (activation >= 5 && activation <= kLastActivation) {
+    parallelRanges(count, [&](long begin, long end) {
+      isa->extraActivationBackward(activation, output + begin, input ? input + begin : nullptr, grad + begin, end - begin);
+    });
+    return nullptr;
+  }
   switch (activation) {
     case 0:
       break;
@@ -633,7 +663,7 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
       }
       break;
     default:
-      fail(env, "activationBackward: activation code %d is unknown; use 0..4.", activation);
+      fail(env, "activationBackward: activation code %d is unknown; use 0..13.", activation);
       return nullptr;
   }
   return nullptr;

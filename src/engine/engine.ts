@@ -11,9 +11,11 @@
  *   batch reuses the full-size buffers).
  */
 
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
+import { EXTRA_ACTIVATION_NAMES, type ExtraActivationName } from './activation-functions.js';
 
-export const ACTIVATION_NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | ExtraActivationName;
+
+export const ACTIVATION_NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', ...EXTRA_ACTIVATION_NAMES];
 
 /** Numeric codes shared with the native addon, so the boundary passes small integers. */
 export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
@@ -22,6 +24,15 @@ export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
   sigmoid: 2,
   tanh: 3,
   softmax: 4,
+  gelu: 5,
+  elu: 6,
+  selu: 7,
+  leaky_relu: 8,
+  silu: 9,
+  softplus: 10,
+  softsign: 11,
+  hard_sigmoid: 12,
+  mish: 13,
 };
 
 export interface AdamSettings {
@@ -172,7 +183,8 @@ export interface Engine {
   /**
    * Turns the gradient with respect to an activation's output into the gradient with respect
    * to its input, in place: grad[i] *= f'(…) computed from the activation's `output`.
-   * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row).
+   * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row). gelu, silu and
+   * mish also need `input`, the pre-activation (ACTIVATIONS_NEEDING_INPUT); the others ignore it.
    */
   activationBackward(
     activation: ActivationName,
@@ -180,6 +192,7 @@ export interface Engine {
     grad: Float32Array,
     count: number,
     rowLength: number,
+    input?: Float32Array | null,
   ): void;
 
   /** gradInput[m×k] = gradOutput[m×n] · kernel[k×n]ᵀ */

@@ -95,7 +95,7 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     activation: number,
   ): void;
   activationForward(activation: number, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
-  activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void;
+  activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void;
   adamUpdate(
     params: Float32Array,
     grads: Float32Array,
@@ -270,8 +270,9 @@ export class NativeEngine implements Engine {
     this.addon.activationForward(activationCode(activation), input, output, count, rowLength);
   }
 
-  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
-    this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void {
+    if (input) this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength, input);
+    else this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
   }
 
   gatherSparseRows(

@@ -1,4 +1,5 @@
 import { dropoutBits, dropoutThreshold } from '../random/counter-hash.js';
+import { ACTIVATIONS_NEEDING_INPUT, extraActivation, extraActivationDerivative } from './activation-functions.js';
 import { augmentImagesReference } from './augment-reference.js';
 import {
   type AugmentSettings,
@@ -132,7 +133,7 @@ export class ReferenceEngine implements Engine {
     applyActivation(activation, output, count / rowLength, rowLength);
   }
 
-  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void {
     switch (activation) {
       case 'linear':
         return;
@@ -152,6 +153,12 @@ export class ReferenceEngine implements Engine {
           for (let j = 0; j < rowLength; j++) grad[row + j] = output[row + j] * (grad[row + j] - dot);
         }
         return;
+      default: {
+        if (ACTIVATIONS_NEEDING_INPUT.has(activation) && !input) {
+          throw new Error(`activationBackward: ${activation} needs its input (the pre-activation).`);
+        }
+        for (let i = 0; i < count; i++) grad[i] *= extraActivationDerivative(activation, output[i], input ? input[i] : 0);
+      }
     }
   }
 
@@ -447,6 +454,8 @@ function applyActivation(activation: ActivationName, values: Float32Array, m: nu
         for (let j = 0; j < n; j++) values[row + j] /= sum;
       }
       return;
+    default:
+      for (let i = 0; i < count; i++) values[i] = extraActivation(activation, values[i]);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Engine, SparseRows } from '../engine/engine.js';
 import { initialize, parseInitializer, type InitializerIdentifier, type InitializerName } from '../initializers/initializers.js';
 import type { Random } from '../random/rng.js';
 import { parseOptions, positiveInteger, shape } from '../validation.js';
+import { ACTIVATIONS_NEEDING_INPUT } from '../engine/activation-functions.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer, type Weight } from './layer.js';
 
@@ -36,6 +37,11 @@ export class Dense extends Layer {
   readonly biasInitializer: InitializerName;
   private kernel: Weight | undefined;
   private bias: Weight | undefined;
+  /**
+   * For gelu, silu and mish, whose derivative needs the pre-activation: kept from the training
+   * forward, grown to the largest batch once (so steady training allocates nothing).
+   */
+  private preActivation = new Float32Array(0);
 
   constructor(options: DenseOptions) {
     const parsed = parseOptions(denseSchema, options, 'dense()');
@@ -75,7 +81,14 @@ export class Dense extends Layer {
     return this.activation;
   }
 
-  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, _training: boolean, _seed: number, logits: boolean): void {
+  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, training: boolean, _seed: number, logits: boolean): void {
+    if (training && !logits && ACTIVATIONS_NEEDING_INPUT.has(this.activation)) {
+      const count = rows * this.units;
+      if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
+      engine.denseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear');
+      engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      return;
+    }
     engine.denseForward(
       input,
       this.kernel!.values,
@@ -99,19 +112,26 @@ export class Dense extends Layer {
     logits: boolean,
   ): void {
     const inputs = this.kernel!.shape[0]!;
-    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units);
     if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units);
   }
 
   /** forward for a batch given as its nonzeros (a first layer on mostly-zero images): the same output. */
   forwardSparse(engine: Engine, input: SparseRows, output: Float32Array, rows: number, logits: boolean): void {
+    if (!logits && ACTIVATIONS_NEEDING_INPUT.has(this.activation)) {
+      const count = rows * this.units;
+      if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
+      engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear');
+      engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      return;
+    }
     engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation);
   }
 
   /** backward for a batch given as its nonzeros; no input gradient (nothing before it trains). */
   backwardSparse(engine: Engine, input: SparseRows, output: Float32Array, gradOutput: Float32Array, rows: number, logits: boolean): void {
-    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units);
   }
 

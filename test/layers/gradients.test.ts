@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import type { ActivationName } from '../../src/engine/engine.js';
+import { ACTIVATION_NAMES } from '../../src/engine/engine.js';
 import { activation, dense, dropout } from '../../src/layers/index.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Random } from '../../src/random/rng.js';
@@ -60,7 +60,9 @@ function checkLayer(layer: Layer, rows: number, inputWidth: number, seed = 7): v
   }
 }
 
-const activations: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+// Every activation, the Keras 3 additions (gelu, elu, selu, leaky_relu, silu, softplus, softsign,
+// hard_sigmoid, mish) included.
+const activations = ACTIVATION_NAMES;
 
 for (const name of activations) {
   test(`dense with ${name} has gradients equal to finite differences`, () => {
