@@ -4,6 +4,15 @@ import { initialize, parseInitializer, type InitializerIdentifier, type Initiali
 import type { Random } from '../random/rng.js';
 import { parseOptions, positiveInteger, shape } from '../validation.js';
 import { ACTIVATIONS_NEEDING_INPUT } from '../engine/activation-functions.js';
+import { applyConstraint, parseConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js';
+import {
+  addRegularizationGradient,
+  parseRegularizer,
+  regularizationPenalty,
+  serializeRegularizer,
+  type Regularizer,
+  type RegularizerIdentifier,
+} from '../regularizers/regularizers.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer, type Weight } from './layer.js';
 
@@ -14,6 +23,14 @@ export interface DenseOptions {
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
+  /** Keras's kernel_regularizer: its penalty on the kernel is part of the loss. */
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+  /** A penalty on the layer's output, divided by the batch size (Keras 3). */
+  activityRegularizer?: RegularizerIdentifier;
+  /** Keras's kernel_constraint, applied after every update: maxNorm, unitNorm or nonNeg. */
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
   name?: string;
 }
 
@@ -24,6 +41,11 @@ const denseSchema = z.strictObject({
   useBias: z.boolean().optional(),
   kernelInitializer: z.string().optional(),
   biasInitializer: z.string().optional(),
+  kernelRegularizer: z.unknown().optional(),
+  biasRegularizer: z.unknown().optional(),
+  activityRegularizer: z.unknown().optional(),
+  kernelConstraint: z.unknown().optional(),
+  biasConstraint: z.unknown().optional(),
   name: z.string().optional(),
 });
 
@@ -35,6 +57,12 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  private activityPenalty = 0;
   private kernel: Weight | undefined;
   private bias: Weight | undefined;
   /**
@@ -51,6 +79,41 @@ export class Dense extends Layer {
     this.useBias = parsed.useBias ?? true;
     this.kernelInitializer = parseInitializer(parsed.kernelInitializer ?? 'glorotUniform', 'kernelInitializer');
     this.biasInitializer = parseInitializer(parsed.biasInitializer ?? 'zeros', 'biasInitializer');
+    this.kernelRegularizer = parseRegularizer(parsed.kernelRegularizer, 'kernelRegularizer');
+    this.biasRegularizer = parseRegularizer(parsed.biasRegularizer, 'biasRegularizer');
+    this.activityRegularizer = parseRegularizer(parsed.activityRegularizer, 'activityRegularizer');
+    this.kernelConstraint = parseConstraint(parsed.kernelConstraint, 'kernelConstraint');
+    this.biasConstraint = parseConstraint(parsed.biasConstraint, 'biasConstraint');
+  }
+
+  override get hasPenalty(): boolean {
+    return this.kernelRegularizer !== null || (this.biasRegularizer !== null && this.useBias) || this.activityRegularizer !== null;
+  }
+
+  /** The weight penalties on the current weights, plus the activity penalty of the last forward. */
+  override penalty(): number {
+    let total = this.activityPenalty;
+    if (this.kernelRegularizer) total += regularizationPenalty(this.kernelRegularizer, this.kernel!.values);
+    if (this.biasRegularizer && this.bias) total += regularizationPenalty(this.biasRegularizer, this.bias.values);
+    return total;
+  }
+
+  override get hasConstraints(): boolean {
+    return this.kernelConstraint !== null || (this.biasConstraint !== null && this.useBias);
+  }
+
+  override applyConstraints(): void {
+    if (this.kernelConstraint) applyConstraint(this.kernelConstraint, this.kernel!.values, this.inputSize, this.units);
+    // A bias is one column of units values (Keras's axis=0 on a vector: its whole norm).
+    if (this.biasConstraint && this.bias) applyConstraint(this.biasConstraint, this.bias.values, this.units, 1);
+  }
+
+  private measureActivity(output: Float32Array, rows: number, logits: boolean): void {
+    if (!this.activityRegularizer) return;
+    if (logits) {
+      throw new Error(`Dense layer "${this.name}": an activityRegularizer on the softmax output layer is not supported (the loss fuses that softmax); put activityRegularization() on a hidden layer instead.`);
+    }
+    this.activityPenalty = regularizationPenalty(this.activityRegularizer, output, rows * this.units) / rows;
   }
 
   protected computeOutputShape(inputShape: readonly number[], random: Random): readonly number[] {
@@ -87,6 +150,7 @@ export class Dense extends Layer {
       if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
       engine.denseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear');
       engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      this.measureActivity(output, rows, logits);
       return;
     }
     engine.denseForward(
@@ -99,6 +163,7 @@ export class Dense extends Layer {
       this.units,
       logits ? 'linear' : this.activation,
     );
+    this.measureActivity(output, rows, logits);
   }
 
   backward(
@@ -112,8 +177,10 @@ export class Dense extends Layer {
     logits: boolean,
   ): void {
     const inputs = this.kernel!.shape[0]!;
+    if (this.activityRegularizer) addRegularizationGradient(this.activityRegularizer, output, gradOutput, rows * this.units, 1 / rows);
     if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units);
+    this.addWeightPenaltyGradients();
     if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units);
   }
 
@@ -124,15 +191,24 @@ export class Dense extends Layer {
       if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
       engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear');
       engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      this.measureActivity(output, rows, logits);
       return;
     }
     engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation);
+    this.measureActivity(output, rows, logits);
   }
 
   /** backward for a batch given as its nonzeros; no input gradient (nothing before it trains). */
   backwardSparse(engine: Engine, input: SparseRows, output: Float32Array, gradOutput: Float32Array, rows: number, logits: boolean): void {
+    if (this.activityRegularizer) addRegularizationGradient(this.activityRegularizer, output, gradOutput, rows * this.units, 1 / rows);
     if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units);
+    this.addWeightPenaltyGradients();
+  }
+
+  private addWeightPenaltyGradients(): void {
+    if (this.kernelRegularizer) addRegularizationGradient(this.kernelRegularizer, this.kernel!.values, this.kernel!.gradient);
+    if (this.biasRegularizer && this.bias) addRegularizationGradient(this.biasRegularizer, this.bias.values, this.bias.gradient);
   }
 
   getConfig(): Record<string, unknown> {
@@ -143,6 +219,11 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
+      ...(this.kernelRegularizer ? { kernelRegularizer: serializeRegularizer(this.kernelRegularizer) } : {}),
+      ...(this.biasRegularizer ? { biasRegularizer: serializeRegularizer(this.biasRegularizer) } : {}),
+      ...(this.activityRegularizer ? { activityRegularizer: serializeRegularizer(this.activityRegularizer) } : {}),
+      ...(this.kernelConstraint ? { kernelConstraint: serializeConstraint(this.kernelConstraint) } : {}),
+      ...(this.biasConstraint ? { biasConstraint: serializeConstraint(this.biasConstraint) } : {}),
     };
   }
 }

@@ -1,4 +1,8 @@
 import { Activation, type ActivationOptions } from './activation.js';
+import { ActivityRegularization, type ActivityRegularizationOptions } from './activity-regularization.js';
+import { BatchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
+import { GaussianNoise, type GaussianNoiseOptions } from './gaussian-noise.js';
+import { LayerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import { Flatten, type FlattenOptions } from './flatten.js';
@@ -17,6 +21,10 @@ export const LAYER_CLASS_NAMES = [
   'RandomTranslation',
   'RandomZoom',
   'RandomElasticTransform',
+  'BatchNormalization',
+  'LayerNormalization',
+  'GaussianNoise',
+  'ActivityRegularization',
 ] as const;
 
 /**
@@ -42,6 +50,14 @@ export function deserializeLayer(serialized: LayerConfig): Layer {
       return new RandomZoom(config as unknown as RandomZoomOptions);
     case 'RandomElasticTransform':
       return new RandomElasticTransform(config as RandomElasticTransformOptions);
+    case 'BatchNormalization':
+      return new BatchNormalization(config as BatchNormalizationOptions);
+    case 'LayerNormalization':
+      return new LayerNormalization(config as LayerNormalizationOptions);
+    case 'GaussianNoise':
+      return new GaussianNoise(config as unknown as GaussianNoiseOptions);
+    case 'ActivityRegularization':
+      return new ActivityRegularization(config as ActivityRegularizationOptions);
     default:
       throw new Error(`Unknown layer class "${serialized.className}": allowed are ${LAYER_CLASS_NAMES.join(', ')}.`);
   }
@@ -56,3 +72,7 @@ export { RandomElasticTransform, randomElasticTransform, type RandomElasticTrans
 export { RandomRotation, randomRotation, type RandomRotationOptions } from './random-rotation.js';
 export { RandomTranslation, randomTranslation, type RandomTranslationOptions } from './random-translation.js';
 export { RandomZoom, randomZoom, type RandomZoomOptions } from './random-zoom.js';
+export { ActivityRegularization, activityRegularization, type ActivityRegularizationOptions } from './activity-regularization.js';
+export { BatchNormalization, batchNormalization, type BatchNormalizationOptions } from './batch-normalization.js';
+export { GaussianNoise, gaussianNoise, type GaussianNoiseOptions } from './gaussian-noise.js';
+export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from './layer-normalization.js';

@@ -40,7 +40,7 @@ export type { SaveOptions } from '../models/sequential.js';
  * compile configs as JSON in the header's __metadata__. The file appears complete or not at all.
  */
 export function saveModel(model: Sequential, path: string, options: SaveOptions = {}): void {
-  const tensors = model.weights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
+  const tensors = model.allWeights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
   const metadata: Record<string, string> = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -84,7 +84,7 @@ export function loadModel(path: string): Sequential {
     byName.delete(name);
     return stored!.values;
   };
-  for (const weight of model!.weights) weight.values.set(take(weight.name, weight.shape));
+  for (const weight of model!.allWeights) weight.values.set(take(weight.name, weight.shape));
   if (metadata.compile !== undefined) {
     const compileConfig: CompileConfig = parseJson(metadata.compile, compileConfigSchema, 'the compile config', fail);
     try {

@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import { STAT_LOSS_SUM, type Engine } from '../engine/engine.js';
 import type { Dense } from '../layers/dense.js';
 import type { Layer, Weight } from '../layers/layer.js';
 import { takesLabels } from '../losses/losses.js';
@@ -74,6 +74,9 @@ export class ForwardPass {
  */
 export class BatchStep extends ForwardPass {
   private readonly classes: number;
+  /** Layers with a regularization penalty (part of the reported loss, as Keras) and with constraints. */
+  private readonly penalized: readonly Layer[];
+  private readonly constrained: readonly Layer[];
 
   constructor(
     engine: Engine,
@@ -82,6 +85,8 @@ export class BatchStep extends ForwardPass {
   ) {
     super(engine, layers);
     this.classes = layers[this.last]!.outputSize;
+    this.penalized = layers.filter((layer) => layer.hasPenalty);
+    this.constrained = layers.filter((layer) => layer.hasConstraints);
   }
 
   /** Forward with dropout, the loss and its gradient, backward, then one optimizer update. */
@@ -118,7 +123,14 @@ export class BatchStep extends ForwardPass {
         plan.fusedSoftmax && i === last,
       );
     }
+    this.addPenalties(workspace, rows);
     optimizer.apply(engine, weights);
+    for (const layer of this.constrained) layer.applyConstraints();
+  }
+
+  /** The penalties count once per batch: stats sum losses over rows, so each is added rows times. */
+  private addPenalties(workspace: Workspace, rows: number): void {
+    for (const layer of this.penalized) workspace.stats[STAT_LOSS_SUM] += layer.penalty() * rows;
   }
 
   /** Forward without dropout and the loss, added to workspace.stats. */
@@ -126,6 +138,7 @@ export class BatchStep extends ForwardPass {
     this.forward(workspace, features, indices, start, rows, false, null, this.plan.fusedSoftmax);
     this.gatherTargets(workspace, targets, indices, start, rows);
     this.computeLoss(workspace, rows, null);
+    this.addPenalties(workspace, rows);
   }
 
   private gatherTargets(workspace: Workspace, targets: Targets, indices: Uint32Array, start: number, rows: number): void {
