@@ -8,6 +8,26 @@ export type { SummaryRow } from './models/summary.js';
 export type { TargetInput } from './trainers/data-adapters/array-data-adapter.js';
 
 export { activation, Activation, dense, Dense, dropout, Dropout, flatten, Flatten, Layer } from './layers/index.js';
+export {
+  activityRegularization,
+  ActivityRegularization,
+  batchNormalization,
+  BatchNormalization,
+  gaussianNoise,
+  GaussianNoise,
+  layerNormalization,
+  LayerNormalization,
+  randomElasticTransform,
+  RandomElasticTransform,
+  randomRotation,
+  RandomRotation,
+  randomTranslation,
+  RandomTranslation,
+  randomZoom,
+  RandomZoom,
+} from './layers/index.js';
+export { l1, l1l2, l2, type Regularizer, type RegularizerIdentifier } from './regularizers/regularizers.js';
+export { maxNorm, nonNeg, unitNorm, type Constraint, type ConstraintIdentifier } from './constraints/constraints.js';
 export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, LayerConfig, Weight } from './layers/index.js';
 export type { ActivationName } from './layers/activations.js';
 export type { InitializerIdentifier, InitializerName } from './initializers/initializers.js';

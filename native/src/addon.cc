@@ -187,6 +187,9 @@ void product(const GemmProblem& problem, int precision) {
   }
 }
 
+// The highest activation code (ACTIVATION_CODES in src/engine/engine.ts).
+const int kLastActivation = 13;
+
 // ---- parallel elementwise ---------------------------------------------------------------------
 
 template <typename F>
@@ -384,6 +387,10 @@ napi_value GatherLabels(napi_env env, napi_callback_info info) {
 
 // The activations gemm's epilogue does not fuse (ReLU is fused): applied to out[m×n] in place.
 void finishActivation(float* out, int m, int n, int activation) {
+  if (activation >= 5) {
+    parallelRanges(static_cast<long>(m) * n, [&](long begin, long end) { isa->extraActivation(activation, out + begin, end - begin); });
+    return;
+  }
   if (activation == 2 || activation == 3) {
     auto body = [&](long begin, long end) {
       (activation == 2 ? isa->sigmoid : isa->tanh)(out + begin, 1, end - begin, 0);
@@ -403,8 +410,8 @@ napi_value DenseForward(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "k", argv[5], &k));
   CHECK(size(env, METHOD, "n", argv[6], &n));
   CHECK(size(env, METHOD, "activation", argv[7], &activation));
-  if (activation > 4) {
-    fail(env, "denseForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "denseForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   float *input, *kernel, *bias, *out;
@@ -575,8 +582,8 @@ napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "k", argv[7], &k));
   CHECK(size(env, METHOD, "n", argv[8], &n));
   CHECK(size(env, METHOD, "activation", argv[9], &activation));
-  if (activation > 4) {
-    fail(env, "sparseDenseForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "sparseDenseForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   SparseRows input;
@@ -638,8 +645,8 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
   float *input, *output;
   CHECK(array(env, METHOD, "input", argv[1], napi_float32_array, count, &input));
   CHECK(array(env, METHOD, "output", argv[2], napi_float32_array, count, &output));
-  if (activation > 4) {
-    fail(env, "activationForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "activationForward: activation code %d is unknown; use 0..13.", activation);
     return nullptr;
   }
   if (activation == 4 && rowLength <= 0) {
@@ -660,6 +667,7 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
         isa->tanh(output + begin, 1, end - begin, 0);
         break;
       default:
+        if (activation >= 5) isa->extraActivation(activation, output + begin, end - begin);
         break;
     }
   });
@@ -669,15 +677,37 @@ napi_value ActivationForward(napi_env env, napi_callback_info info) {
 #undef METHOD
 
 #define METHOD "activationBackward"
+// activationBackward(activation, output, grad, count, rowLength[, input]): input, the
+// pre-activation, is needed by gelu, silu and mish only.
 napi_value ActivationBackward(napi_env env, napi_callback_info info) {
-  ARGS(5);
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 5) {
+    fail(env, "%s expects 5 or 6 arguments.", METHOD);
+    return nullptr;
+  }
   int activation, count, rowLength;
   CHECK(size(env, METHOD, "activation", argv[0], &activation));
   CHECK(size(env, METHOD, "count", argv[3], &count));
   CHECK(size(env, METHOD, "rowLength", argv[4], &rowLength));
-  float *output, *grad;
+  float *output, *grad, *input = nullptr;
   CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, count, &output));
   CHECK(array(env, METHOD, "grad", argv[2], napi_float32_array, count, &grad));
+  const bool needsInput = activation == 5 || activation == 9 || activation == 13;
+  if (needsInput) {
+    if (argc < 6) {
+      fail(env, "activationBackward: activation code %d needs its input (the pre-activation) as a sixth argument.", activation);
+      return nullptr;
+    }
+    CHECK(array(env, METHOD, "input", argv[5], napi_float32_array, count, &input));
+  }
+  if (activation >= 5 && activation <= kLastActivation) {
+    parallelRanges(count, [&](long begin, long end) {
+      isa->extraActivationBackward(activation, output + begin, input ? input + begin : nullptr, grad + begin, end - begin);
+    });
+    return nullptr;
+  }
   switch (activation) {
     case 0:
       break;
@@ -703,7 +733,7 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
       }
       break;
     default:
-      fail(env, "activationBackward: activation code %d is unknown; use 0..4.", activation);
+      fail(env, "activationBackward: activation code %d is unknown; use 0..13.", activation);
       return nullptr;
   }
   return nullptr;
@@ -1075,6 +1105,58 @@ napi_value Int8QuantizeKernel(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+#define METHOD "augmentImages"
+// augmentImages(input, output, rows, height, width, rotation, translateHeight, translateWidth,
+// zoomHeight, zoomWidth, elasticAlpha, elasticSigma, seed): each image warped by its own random
+// draws (augment_body.h), images split among the threads.
+napi_value AugmentImages(napi_env env, napi_callback_info info) {
+  ARGS(13);
+  int rows, height, width;
+  CHECK(size(env, METHOD, "rows", argv[2], &rows));
+  CHECK(size(env, METHOD, "height", argv[3], &height));
+  CHECK(size(env, METHOD, "width", argv[4], &width));
+  double settings[7];
+  const char* names[7] = {"rotation", "translateHeight", "translateWidth", "zoomHeight", "zoomWidth", "elasticAlpha", "elasticSigma"};
+  for (int i = 0; i < 7; i++) CHECK(number(env, METHOD, names[i], argv[5 + i], &settings[i]));
+  uint32_t seed;
+  if (napi_get_value_uint32(env, argv[12], &seed) != napi_ok) {
+    fail(env, "augmentImages: seed must be a number.");
+    return nullptr;
+  }
+  const double sigma = settings[6];
+  if (settings[5] > 0 && !(sigma > 0 && sigma <= 64)) {
+    fail(env, "augmentImages: elasticSigma %g is invalid; it must be above 0 and at most 64.", sigma);
+    return nullptr;
+  }
+  const long pixels = static_cast<long>(height) * width;
+  float *input, *output;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, rows * pixels, &input));
+  CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, rows * pixels, &output));
+  const int radius = settings[5] > 0 ? static_cast<int>(ceil(3 * sigma)) : 0;
+  // The Gaussian's taps, normalized, in float: the reference computes them the same way.
+  float taps[2 * 192 + 1];
+  {
+    double total = 0;
+    for (int t = -radius; t <= radius; t++) total += exp(-(t * t) / (2 * sigma * sigma));
+    for (int t = -radius; t <= radius; t++) taps[t + radius] = static_cast<float>(exp(-(t * t) / (2 * sigma * sigma)) / total);
+  }
+  const size_t scratchFloats = static_cast<size_t>(height + 2 * radius) * (width + 2 * radius) +
+                               static_cast<size_t>(height + 2 * radius) * width + 2 * static_cast<size_t>(pixels);
+  auto part = [&](int index, int parts) {
+    const long begin = static_cast<long>(rows) * index / parts, end = static_cast<long>(rows) * (index + 1) / parts;
+    if (end <= begin) return;
+    // The running thread's own scratch, grown once and kept.
+    thread_local std::vector<float> scratch;
+    if (scratch.size() < scratchFloats) scratch.resize(scratchFloats);
+    isa->augmentImages(input, output, begin, end, height, width, settings, seed, radius, taps, scratch.data());
+  };
+  const int parts = threadCount <= 1 || rows < 16 ? 1 : std::min(rows / 8, 4 * threadCount);
+  if (parts <= 1) part(0, 1);
+  else pool->run(trampoline<decltype(part)>, &part, parts);
+  return nullptr;
+}
+#undef METHOD
+
 #define METHOD "int8DenseForward"
 // int8DenseForward(input, packed, scales, columnSums, bias, out, m, k, n, activation[, kernel]):
 // kernel is "auto" (default), "reference", "avx2" or "vnni" (tests compare them).
@@ -1085,8 +1167,8 @@ napi_value Int8DenseForward(napi_env env, napi_callback_info info) {
   CHECK(size(env, METHOD, "k", argv[7], &k));
   CHECK(size(env, METHOD, "n", argv[8], &n));
   CHECK(size(env, METHOD, "activation", argv[9], &activation));
-  if (activation > 4) {
-    fail(env, "int8DenseForward: activation code %d is unknown; use 0..4.", activation);
+  if (activation > kLastActivation) {
+    fail(env, "int8DenseForward: activation code %d is unknown; use 0..%d.", activation, kLastActivation);
     return nullptr;
   }
   Int8Kernel choice = kInt8Auto;
@@ -1184,6 +1266,7 @@ NAPI_MODULE_INIT() {
       {"int8QuantizeKernel", Int8QuantizeKernel},
       {"int8DenseForward", Int8DenseForward},
       {"capabilities", Capabilities},
+      {"augmentImages", AugmentImages},
   };
   for (const Entry& entry : entries) {
     napi_value function;

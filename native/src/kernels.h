@@ -101,6 +101,15 @@ struct IsaKernels {
   void (*tanh)(float* values, long rows, long cols, long stride);
   void (*convertU8)(const uint8_t* source, float* out, long count, double scale);
   void (*convertF32)(const float* source, float* out, long count, double scale);
+  // Images [begin, end) of height × width warped (augment_body.h): settings are rotation (radians),
+  // translateHeight, translateWidth, zoomHeight, zoomWidth (fractions; zoomWidth < 0 keeps the
+  // aspect), elastic alpha (pixels); taps the 2·radius + 1 Gaussian weights; scratch per thread.
+  void (*augmentImages)(const float* input, float* output, long begin, long end, int height, int width,
+                        const double* settings, uint32_t seed, int radius, const float* taps, float* scratch);
+  // Activations 5..13 (activations_body.h) in place, and their backward: grad *= f'(x), read from
+  // output or, for gelu, silu and mish, from input (the pre-activation).
+  void (*extraActivation)(int code, float* values, long count);
+  void (*extraActivationBackward)(int code, const float* output, const float* input, float* grad, long count);
 };
 
 const IsaKernels* kernelsGeneric();

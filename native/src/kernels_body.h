@@ -175,6 +175,9 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
   for (long i = 0; i < count; i++) out[i] = static_cast<float>(static_cast<double>(source[i]) * scale);
 }
 
+#include "augment_body.h"
+#include "activations_body.h"
+
 }  // namespace DIGITNET_ISA_NAMESPACE
 
 #ifndef DIGITNET_ADAM
@@ -188,4 +191,5 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
       DIGITNET_ISA_NAMESPACE::reluBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidBackwardKernel,             \
       DIGITNET_ISA_NAMESPACE::tanhBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidKernel,                     \
       DIGITNET_ISA_NAMESPACE::tanhKernel, DIGITNET_ISA_NAMESPACE::convertU8Kernel,                           \
-      DIGITNET_ISA_NAMESPACE::convertF32Kernel
+      DIGITNET_ISA_NAMESPACE::convertF32Kernel, DIGITNET_ISA_NAMESPACE::augmentImagesKernel, \
+      DIGITNET_ISA_NAMESPACE::extraActivationKernel, DIGITNET_ISA_NAMESPACE::extraActivationBackwardKernel

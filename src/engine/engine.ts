@@ -11,9 +11,11 @@
  *   batch reuses the full-size buffers).
  */
 
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear';
+import { EXTRA_ACTIVATION_NAMES, type ExtraActivationName } from './activation-functions.js';
 
-export const ACTIVATION_NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'linear' | ExtraActivationName;
+
+export const ACTIVATION_NAMES: readonly ActivationName[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', ...EXTRA_ACTIVATION_NAMES];
 
 /** Numeric codes shared with the native addon, so the boundary passes small integers. */
 export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
@@ -22,6 +24,15 @@ export const ACTIVATION_CODES: Readonly<Record<ActivationName, number>> = {
   sigmoid: 2,
   tanh: 3,
   softmax: 4,
+  gelu: 5,
+  elu: 6,
+  selu: 7,
+  leaky_relu: 8,
+  silu: 9,
+  softplus: 10,
+  softsign: 11,
+  hard_sigmoid: 12,
+  mish: 13,
 };
 
 export interface AdamSettings {
@@ -41,6 +52,22 @@ export interface RmspropSettings {
   rho: number;
   momentum: number;
   epsilon: number;
+}
+
+/**
+ * What augmentImages draws for each image, uniformly in [-v, v] for each value v: a rotation
+ * (radians), a shift (fractions of the height and width), a zoom (fractions: 1 + draw; a negative
+ * zoomWidth reuses the height's draw, keeping the aspect), and Simard et al.'s elastic distortion
+ * (noise blurred by a Gaussian of elasticSigma pixels, times elasticAlpha pixels; 0 turns it off).
+ */
+export interface AugmentSettings {
+  rotation: number;
+  translateHeight: number;
+  translateWidth: number;
+  zoomHeight: number;
+  zoomWidth: number;
+  elasticAlpha: number;
+  elasticSigma: number;
 }
 
 export interface SgdSettings {
@@ -205,7 +232,8 @@ export interface Engine {
   /**
    * Turns the gradient with respect to an activation's output into the gradient with respect
    * to its input, in place: grad[i] *= f'(…) computed from the activation's `output`.
-   * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row).
+   * For 'softmax', rows of `rowLength` are used (Jacobian-vector product per row). gelu, silu and
+   * mish also need `input`, the pre-activation (ACTIVATIONS_NEEDING_INPUT); the others ignore it.
    */
   activationBackward(
     activation: ActivationName,
@@ -213,6 +241,7 @@ export interface Engine {
     grad: Float32Array,
     count: number,
     rowLength: number,
+    input?: Float32Array | null,
   ): void;
 
   /** gradInput[m×k] = gradOutput[m×n] · kernel[k×n]ᵀ */
@@ -265,6 +294,13 @@ export interface Engine {
 
   /** grad[i] *= mask[i] */
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
+
+  /**
+   * Warps each of `rows` images (height × width, row-major) of `input` into `output` by its own
+   * random rotation, shift, zoom and elastic distortion (see AugmentSettings and
+   * engine/augment-reference.ts); image i's draws depend only on (seed, i).
+   */
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void;
 
   /**
    * Softmax over each row of `logits` (m rows of n classes) into `probabilities`, then the

@@ -8,6 +8,7 @@ import {
   type ActivationName,
   type AdamSettings,
   type AdamwSettings,
+  type AugmentSettings,
   type Engine,
   type MatrixPrecision,
   type PrecisionSupport,
@@ -52,6 +53,21 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     n: number,
     activation: number,
     kernel?: Int8KernelChoice,
+  ): void;
+  augmentImages(
+    input: Float32Array,
+    output: Float32Array,
+    rows: number,
+    height: number,
+    width: number,
+    rotation: number,
+    translateHeight: number,
+    translateWidth: number,
+    zoomHeight: number,
+    zoomWidth: number,
+    elasticAlpha: number,
+    elasticSigma: number,
+    seed: number,
   ): void;
   gatherSparseRows(
     source: Float32Array | Uint8Array,
@@ -101,7 +117,7 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     precision?: MatrixPrecision | 'bfloat16-emulated',
   ): void;
   activationForward(activation: number, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
-  activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void;
+  activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void;
   adamUpdate(
     params: Float32Array,
     grads: Float32Array,
@@ -262,6 +278,11 @@ export class NativeEngine implements Engine {
     this.countCorrect = addon.countCorrect;
   }
 
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void {
+    const s = settings;
+    this.addon.augmentImages(input, output, rows, height, width, s.rotation, s.translateHeight, s.translateWidth, s.zoomHeight, s.zoomWidth, s.elasticAlpha, s.elasticSigma, seed);
+  }
+
   denseForward(
     input: Float32Array,
     kernel: Float32Array,
@@ -314,8 +335,9 @@ export class NativeEngine implements Engine {
     this.addon.activationForward(activationCode(activation), input, output, count, rowLength);
   }
 
-  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
-    this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void {
+    if (input) this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength, input);
+    else this.addon.activationBackward(activationCode(activation), output, grad, count, rowLength);
   }
 
   gatherSparseRows(

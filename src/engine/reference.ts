@@ -1,7 +1,10 @@
 import { roundArrayToBfloat16 } from '../precision/bfloat16.js';
 import { int8DenseForwardReference, quantizeKernelReference } from '../precision/int8.js';
 import { dropoutBits, dropoutThreshold } from '../random/counter-hash.js';
+import { ACTIVATIONS_NEEDING_INPUT, extraActivation, extraActivationDerivative } from './activation-functions.js';
+import { augmentImagesReference } from './augment-reference.js';
 import {
+  type AugmentSettings,
   STAT_CORRECT,
   STAT_LOSS_SUM,
   type ActivationName,
@@ -164,7 +167,7 @@ export class ReferenceEngine implements Engine {
     applyActivation(activation, output, count / rowLength, rowLength);
   }
 
-  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void {
+  activationBackward(activation: ActivationName, output: Float32Array, grad: Float32Array, count: number, rowLength: number, input?: Float32Array | null): void {
     switch (activation) {
       case 'linear':
         return;
@@ -184,6 +187,12 @@ export class ReferenceEngine implements Engine {
           for (let j = 0; j < rowLength; j++) grad[row + j] = output[row + j] * (grad[row + j] - dot);
         }
         return;
+      default: {
+        if (ACTIVATIONS_NEEDING_INPUT.has(activation) && !input) {
+          throw new Error(`activationBackward: ${activation} needs its input (the pre-activation).`);
+        }
+        for (let i = 0; i < count; i++) grad[i] *= extraActivationDerivative(activation, output[i], input ? input[i] : 0);
+      }
     }
   }
 
@@ -277,6 +286,10 @@ export class ReferenceEngine implements Engine {
 
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void {
     for (let i = 0; i < count; i++) grad[i] *= mask[i];
+  }
+
+  augmentImages(input: Float32Array, output: Float32Array, rows: number, height: number, width: number, settings: AugmentSettings, seed: number): void {
+    augmentImagesReference(input, output, rows, height, width, settings, seed);
   }
 
   softmaxCrossEntropy(
@@ -491,6 +504,8 @@ function applyActivation(activation: ActivationName, values: Float32Array, m: nu
         for (let j = 0; j < n; j++) values[row + j] /= sum;
       }
       return;
+    default:
+      for (let i = 0; i < count; i++) values[i] = extraActivation(activation, values[i]);
   }
 }
 

@@ -47,7 +47,7 @@ export class Activation extends Layer {
 
   backward(
     engine: Engine,
-    _input: Float32Array,
+    input: Float32Array,
     output: Float32Array,
     _mask: Float32Array | null,
     gradOutput: Float32Array,
@@ -56,7 +56,7 @@ export class Activation extends Layer {
     logits: boolean,
   ): void {
     const width = this.outputSize;
-    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * width, width);
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * width, width, input);
     if (gradInput && gradInput !== gradOutput) gradInput.set(gradOutput);
   }
 

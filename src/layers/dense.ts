@@ -5,6 +5,16 @@ import { initialize, parseInitializer, type InitializerIdentifier, type Initiali
 import type { Random } from '../random/rng.js';
 import type { KerasSpelled } from '../naming.js';
 import { parseOptions, positionalOptions, positiveInteger, shape } from '../validation.js';
+import { ACTIVATIONS_NEEDING_INPUT } from '../engine/activation-functions.js';
+import { applyConstraint, parseConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/constraints.js';
+import {
+  addRegularizationGradient,
+  parseRegularizer,
+  regularizationPenalty,
+  serializeRegularizer,
+  type Regularizer,
+  type RegularizerIdentifier,
+} from '../regularizers/regularizers.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer, type Weight } from './layer.js';
 
@@ -15,6 +25,14 @@ export interface DenseOptions {
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
+  /** Keras's kernel_regularizer: its penalty on the kernel is part of the loss. */
+  kernelRegularizer?: RegularizerIdentifier;
+  biasRegularizer?: RegularizerIdentifier;
+  /** A penalty on the layer's output, divided by the batch size (Keras 3). */
+  activityRegularizer?: RegularizerIdentifier;
+  /** Keras's kernel_constraint, applied after every update: maxNorm, unitNorm or nonNeg. */
+  kernelConstraint?: ConstraintIdentifier;
+  biasConstraint?: ConstraintIdentifier;
   name?: string;
   /** Keras's dtype policy: 'float32' or 'mixed_bfloat16'; by default the global policy when created. */
   dtype?: DTypePolicyName;
@@ -27,6 +45,11 @@ const denseSchema = z.strictObject({
   useBias: z.boolean().optional(),
   kernelInitializer: z.string().optional(),
   biasInitializer: z.string().optional(),
+  kernelRegularizer: z.unknown().optional(),
+  biasRegularizer: z.unknown().optional(),
+  activityRegularizer: z.unknown().optional(),
+  kernelConstraint: z.unknown().optional(),
+  biasConstraint: z.unknown().optional(),
   name: z.string().optional(),
   dtype: z.string().optional(),
 });
@@ -46,8 +69,19 @@ export class Dense extends Layer {
   int8Kernel: QuantizedKernel | null = null;
   /** Set while a prediction runs in int8: forward multiplies on int8Kernel. */
   int8Active = false;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  private activityPenalty = 0;
   private kernel: Weight | undefined;
   private bias: Weight | undefined;
+  /**
+   * For gelu, silu and mish, whose derivative needs the pre-activation: kept from the training
+   * forward, grown to the largest batch once (so steady training allocates nothing).
+   */
+  private preActivation = new Float32Array(0);
 
   /** `new Dense(512, { activation: 'relu' })` as Keras's `Dense(512, activation='relu')`, or one options object. */
   constructor(units: number, options?: KerasSpelled<Omit<DenseOptions, 'units'>>);
@@ -62,6 +96,41 @@ export class Dense extends Layer {
     this.biasInitializer = parseInitializer(parsed.biasInitializer ?? 'zeros', 'biasInitializer');
     this.dtypePolicy = parsed.dtype === undefined ? globalPolicy() : parseDTypePolicy(parsed.dtype, `Dense layer "${parsed.name ?? 'dense'}" dtype`);
     this.matrixPrecision = matrixPrecisionOf(this.dtypePolicy);
+    this.kernelRegularizer = parseRegularizer(parsed.kernelRegularizer, 'kernelRegularizer');
+    this.biasRegularizer = parseRegularizer(parsed.biasRegularizer, 'biasRegularizer');
+    this.activityRegularizer = parseRegularizer(parsed.activityRegularizer, 'activityRegularizer');
+    this.kernelConstraint = parseConstraint(parsed.kernelConstraint, 'kernelConstraint');
+    this.biasConstraint = parseConstraint(parsed.biasConstraint, 'biasConstraint');
+  }
+
+  override get hasPenalty(): boolean {
+    return this.kernelRegularizer !== null || (this.biasRegularizer !== null && this.useBias) || this.activityRegularizer !== null;
+  }
+
+  /** The weight penalties on the current weights, plus the activity penalty of the last forward. */
+  override penalty(): number {
+    let total = this.activityPenalty;
+    if (this.kernelRegularizer) total += regularizationPenalty(this.kernelRegularizer, this.kernel!.values);
+    if (this.biasRegularizer && this.bias) total += regularizationPenalty(this.biasRegularizer, this.bias.values);
+    return total;
+  }
+
+  override get hasConstraints(): boolean {
+    return this.kernelConstraint !== null || (this.biasConstraint !== null && this.useBias);
+  }
+
+  override applyConstraints(): void {
+    if (this.kernelConstraint) applyConstraint(this.kernelConstraint, this.kernel!.values, this.inputSize, this.units);
+    // A bias is one column of units values (Keras's axis=0 on a vector: its whole norm).
+    if (this.biasConstraint && this.bias) applyConstraint(this.biasConstraint, this.bias.values, this.units, 1);
+  }
+
+  private measureActivity(output: Float32Array, rows: number, logits: boolean): void {
+    if (!this.activityRegularizer) return;
+    if (logits) {
+      throw new Error(`Dense layer "${this.name}": an activityRegularizer on the softmax output layer is not supported (the loss fuses that softmax); put activityRegularization() on a hidden layer instead.`);
+    }
+    this.activityPenalty = regularizationPenalty(this.activityRegularizer, output, rows * this.units) / rows;
   }
 
   /** Makes (or remakes) the int8 copy of the kernel from its current float32 values. */
@@ -102,6 +171,14 @@ export class Dense extends Layer {
       engine.int8DenseForward(input, this.int8Kernel, this.bias ? this.bias.values : null, output, rows, logits ? 'linear' : this.activation);
       return;
     }
+    if (training && !logits && ACTIVATIONS_NEEDING_INPUT.has(this.activation)) {
+      const count = rows * this.units;
+      if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
+      engine.denseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear', this.matrixPrecision);
+      engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      this.measureActivity(output, rows, logits);
+      return;
+    }
     engine.denseForward(
       input,
       this.kernel!.values,
@@ -113,6 +190,7 @@ export class Dense extends Layer {
       logits ? 'linear' : this.activation,
       this.matrixPrecision,
     );
+    this.measureActivity(output, rows, logits);
   }
 
   backward(
@@ -128,21 +206,39 @@ export class Dense extends Layer {
     const inputs = this.kernel!.shape[0]!;
     // Training changes the float32 kernel, so an int8 copy made before would be stale.
     this.int8Kernel = null;
-    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    if (this.activityRegularizer) addRegularizationGradient(this.activityRegularizer, output, gradOutput, rows * this.units, 1 / rows);
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units, this.matrixPrecision);
+    this.addWeightPenaltyGradients();
     if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units, this.matrixPrecision);
   }
 
   /** forward for a batch given as its nonzeros (a first layer on mostly-zero images): the same output. */
   forwardSparse(engine: Engine, input: SparseRows, output: Float32Array, rows: number, logits: boolean): void {
+    if (!logits && ACTIVATIONS_NEEDING_INPUT.has(this.activation)) {
+      const count = rows * this.units;
+      if (this.preActivation.length < count) this.preActivation = new Float32Array(count);
+      engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, this.preActivation, rows, this.inputSize, this.units, 'linear', this.matrixPrecision);
+      engine.activationForward(this.activation, this.preActivation, output, count, this.units);
+      this.measureActivity(output, rows, logits);
+      return;
+    }
     engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation, this.matrixPrecision);
+    this.measureActivity(output, rows, logits);
   }
 
   /** backward for a batch given as its nonzeros; no input gradient (nothing before it trains). */
   backwardSparse(engine: Engine, input: SparseRows, output: Float32Array, gradOutput: Float32Array, rows: number, logits: boolean): void {
     this.int8Kernel = null;
-    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
+    if (this.activityRegularizer) addRegularizationGradient(this.activityRegularizer, output, gradOutput, rows * this.units, 1 / rows);
+    if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units, this.preActivation);
     engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units, this.matrixPrecision);
+    this.addWeightPenaltyGradients();
+  }
+
+  private addWeightPenaltyGradients(): void {
+    if (this.kernelRegularizer) addRegularizationGradient(this.kernelRegularizer, this.kernel!.values, this.kernel!.gradient);
+    if (this.biasRegularizer && this.bias) addRegularizationGradient(this.biasRegularizer, this.bias.values, this.bias.gradient);
   }
 
   getConfig(): Record<string, unknown> {
@@ -155,6 +251,11 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer,
       // Only when not the default, so float32 configs stay as they were.
       ...(this.dtypePolicy === 'float32' ? {} : { dtype: this.dtypePolicy }),
+      ...(this.kernelRegularizer ? { kernelRegularizer: serializeRegularizer(this.kernelRegularizer) } : {}),
+      ...(this.biasRegularizer ? { biasRegularizer: serializeRegularizer(this.biasRegularizer) } : {}),
+      ...(this.activityRegularizer ? { activityRegularizer: serializeRegularizer(this.activityRegularizer) } : {}),
+      ...(this.kernelConstraint ? { kernelConstraint: serializeConstraint(this.kernelConstraint) } : {}),
+      ...(this.biasConstraint ? { biasConstraint: serializeConstraint(this.biasConstraint) } : {}),
     };
   }
 }

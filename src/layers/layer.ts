@@ -70,8 +70,33 @@ export abstract class Layer {
     return [];
   }
 
+  /** Weights training does not optimize but the layer updates and saving keeps (BatchNormalization's moving statistics). */
+  get nonTrainableWeights(): readonly Weight[] {
+    return [];
+  }
+
   countParams(): number {
-    return this.weights.reduce((total, weight) => total + weight.values.length, 0);
+    return [...this.weights, ...this.nonTrainableWeights].reduce((total, weight) => total + weight.values.length, 0);
+  }
+
+  /**
+   * What the layer adds to the loss for the batch it last ran forward on (Keras's layer.losses:
+   * weight and activity regularization); its gradient is added in backward.
+   */
+  penalty(): number {
+    return 0;
+  }
+
+  /** Whether penalty() can be other than 0, so the step asks only the layers that have one. */
+  get hasPenalty(): boolean {
+    return false;
+  }
+
+  /** Projects the weights back onto their constraints, after each optimizer update (Keras's kernel_constraint). */
+  applyConstraints(): void {}
+
+  get hasConstraints(): boolean {
+    return false;
   }
 
   /** True when the output is the input itself (a reshape): the model then shares the buffer. */

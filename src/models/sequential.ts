@@ -255,12 +255,17 @@ export class Sequential implements TrainableModel {
     return this.layers.flatMap((layer) => layer.weights);
   }
 
+  /** Every weight, as Keras's get_weights orders them: layer by layer, trainable then non-trainable (moving statistics). */
+  get allWeights(): readonly Weight[] {
+    return this.layers.flatMap((layer) => [...layer.weights, ...layer.nonTrainableWeights]);
+  }
+
   getWeights(): Float32Array[] {
-    return this.weights.map((weight) => weight.values.slice());
+    return this.allWeights.map((weight) => weight.values.slice());
   }
 
   setWeights(values: readonly Float32Array[]): void {
-    const weights = this.requireBuilt().weights;
+    const weights = this.requireBuilt().allWeights;
     if (values.length !== weights.length) {
       throw new Error(`setWeights() got ${values.length} arrays but the model has ${weights.length} weights.`);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Dense, deserializeLayer, LAYER_CLASS_NAMES, type LayerConfig } from '../layers/index.js';
+import { BatchNormalization, Dense, deserializeLayer, LAYER_CLASS_NAMES, LayerNormalization, type LayerConfig } from '../layers/index.js';
 import { LARGEST_LAYER_UNITS } from '../validation.js';
 import { Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
 import { lossFrom } from '../losses/loss-options.js';
@@ -44,7 +44,7 @@ export type { SaveOptions } from '../models/sequential.js';
  * compile configs as JSON in the header's __metadata__. The file appears complete or not at all.
  */
 export function saveModel(model: Sequential, path: string, options: SaveOptions = {}): void {
-  const tensors = model.weights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
+  const tensors = model.allWeights.map((weight) => ({ name: weight.name, shape: weight.shape, values: weight.values }));
   const metadata: Record<string, string> = {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -94,7 +94,7 @@ export function loadModel(path: string): Sequential {
     }
     return stored!.values;
   };
-  for (const weight of model!.weights) weight.values.set(take(weight.name, weight.shape));
+  for (const weight of model!.allWeights) weight.values.set(take(weight.name, weight.shape));
   if (metadata.compile !== undefined) {
     const compileConfig: CompileConfig = parseJson(metadata.compile, compileConfigSchema, 'the compile config', fail);
     try {
@@ -137,6 +137,9 @@ function checkSizes(inputShape: readonly number[], layers: readonly LayerConfig[
     } catch (error) {
       fail(`its model config is invalid (${(error as Error).message})`);
     }
+    // Normalizations keep their per-feature weights (a batch normalization its moving statistics too).
+    if (layer instanceof BatchNormalization) parameters += ((layer.scale ? 1 : 0) + (layer.center ? 1 : 0) + 2) * width;
+    if (layer instanceof LayerNormalization) parameters += ((layer.scale ? 1 : 0) + (layer.center ? 1 : 0)) * width;
     if (!(layer instanceof Dense)) continue;
     if (layer.units > LARGEST_LAYER_UNITS) {
       fail(`its model config gives layer ${index + 1} ("${layer.name || 'dense'}") ${layer.units.toLocaleString('en-US')} units, more than the ${LARGEST_LAYER_UNITS.toLocaleString('en-US')} allowed`);

@@ -74,6 +74,9 @@ export class ForwardPass {
  */
 export class BatchStep extends ForwardPass {
   private readonly classes: number;
+  /** Layers with a regularization penalty (part of the reported loss, as Keras) and with constraints. */
+  private readonly penalized: readonly Layer[];
+  private readonly constrained: readonly Layer[];
 
   constructor(
     engine: Engine,
@@ -82,6 +85,8 @@ export class BatchStep extends ForwardPass {
   ) {
     super(engine, layers);
     this.classes = layers[this.last]!.outputSize;
+    this.penalized = layers.filter((layer) => layer.hasPenalty);
+    this.constrained = layers.filter((layer) => layer.hasConstraints);
   }
 
   /** Forward with dropout, the loss and its gradient, backward, then one optimizer update. */
@@ -121,7 +126,14 @@ export class BatchStep extends ForwardPass {
         plan.fusedSoftmax && i === last,
       );
     }
+    this.addPenalties(workspace, rows);
     optimizer.apply(engine, weights);
+    for (const layer of this.constrained) layer.applyConstraints();
+  }
+
+  /** The penalties count once per batch: stats sum losses over rows, so each is added rows times. */
+  private addPenalties(workspace: Workspace, rows: number): void {
+    for (const layer of this.penalized) workspace.stats[STAT_LOSS_SUM] += layer.penalty() * rows;
   }
 
   /** Forward without dropout and the loss, added to workspace.stats. */
@@ -129,6 +141,7 @@ export class BatchStep extends ForwardPass {
     this.forward(workspace, features, indices, start, rows, false, null, this.plan.fusedSoftmax);
     this.gatherTargets(workspace, targets, indices, start, rows);
     this.computeLoss(workspace, rows, null);
+    this.addPenalties(workspace, rows);
   }
 
   /**

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReferenceEngine } from '../../src/engine/reference.js';
-import type { ActivationName } from '../../src/engine/engine.js';
-import { activation, dense, dropout } from '../../src/layers/index.js';
+import { ACTIVATION_NAMES } from '../../src/engine/engine.js';
+import { activation, activityRegularization, batchNormalization, dense, dropout, gaussianNoise, layerNormalization } from '../../src/layers/index.js';
+import { l1l2, l2 } from '../../src/regularizers/regularizers.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Random } from '../../src/random/rng.js';
 
@@ -26,7 +27,7 @@ function assertClose(analytic: number, numeric: number, what: string): void {
  * Checks a layer's backward pass: with loss = Σ output·R for a fixed random R, the gradients it
  * reports for its input and weights must match central differences of that loss.
  */
-function checkLayer(layer: Layer, rows: number, inputWidth: number, seed = 7): void {
+function checkLayer(layer: Layer, rows: number, inputWidth: number, seed = 7, withPenalty = false): void {
   const random = new Random(seed);
   layer.build([inputWidth], random);
   const width = layer.outputSize;
@@ -38,7 +39,8 @@ function checkLayer(layer: Layer, rows: number, inputWidth: number, seed = 7): v
     layer.forward(engine, input, output, mask, rows, true, 1234, false);
     let loss = 0;
     for (let i = 0; i < output.length; i++) loss += output[i]! * projection[i]!;
-    return loss;
+    // The layer's regularization penalty is part of the loss (Keras's layer.losses).
+    return withPenalty ? loss + layer.penalty() : loss;
   };
   lossAt();
   const gradOutput = projection.slice();
@@ -60,7 +62,9 @@ function checkLayer(layer: Layer, rows: number, inputWidth: number, seed = 7): v
   }
 }
 
-const activations: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+// Every activation, the Keras 3 additions (gelu, elu, selu, leaky_relu, silu, softplus, softsign,
+// hard_sigmoid, mish) included.
+const activations = ACTIVATION_NAMES;
 
 for (const name of activations) {
   test(`dense with ${name} has gradients equal to finite differences`, () => {
@@ -127,4 +131,22 @@ test('softmax cross-entropy stays finite for huge logits', () => {
   // Row 1: the label's logit is 2e4 below the max; row 2: the label is the max, so about 0.
   assert.ok(Math.abs(stats[0]! - 2e4) < 1, `loss sum ${stats[0]} should be 20000`);
   assert.ok(grad.every(Number.isFinite));
+});
+
+test('batchNormalization (training, with the batch statistics) has gradients equal to finite differences, with and without center/scale', () => {
+  checkLayer(batchNormalization({ name: 'bn' }), 5, 4);
+  checkLayer(batchNormalization({ name: 'bn_plain', center: false, scale: false }), 4, 3);
+});
+
+test('layerNormalization has gradients equal to finite differences', () => {
+  checkLayer(layerNormalization({ name: 'ln' }), 3, 5);
+});
+
+test('gaussianNoise and activityRegularization have gradients equal to finite differences', () => {
+  checkLayer(gaussianNoise({ stddev: 0.3, name: 'noise' }), 3, 4);
+  checkLayer(activityRegularization({ l1: 0.05, l2: 0.1, name: 'activity' }), 3, 4, 11, true);
+});
+
+test('dense with kernel, bias and activity regularizers has the penalty gradients equal to finite differences', () => {
+  checkLayer(dense({ units: 4, activation: 'tanh', kernelRegularizer: l1l2({ l1: 0.02, l2: 0.05 }), biasRegularizer: 'l2', activityRegularizer: l2(0.1), name: 'reg' }), 3, 5, 7, true);
 });

@@ -63,7 +63,7 @@ test('unknown optimizer, loss, activation, layer option and preset', () => {
   assert.throws(() => model.compile({ optimizer: 'adam', loss: 'hinge' as 'meanSquaredError' }), {
     message: 'Unknown loss "hinge": allowed are categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError.',
   });
-  assert.throws(() => dense({ units: 3, activation: 'gelu' as 'relu' }), { message: 'Unknown activation "gelu": allowed are relu, sigmoid, tanh, softmax, linear.' });
+  assert.throws(() => dense({ units: 3, activation: 'relu6' as 'relu' }), { message: 'Unknown activation "relu6": allowed are relu, sigmoid, tanh, softmax, linear, gelu, elu, selu, leaky_relu, silu, softplus, softsign, hard_sigmoid, mish, leakyRelu, swish, hardSigmoid.' });
   assert.throws(() => dense({ units: 0 }), { message: 'dense(): units must be a positive integer; got 0.' });
   assert.throws(() => dense({ units: 3, unit: 4 } as never), /dense\(\): unknown option "unit"; allowed are units, activation/);
   assert.throws(() => findPreset('resnet'), /Unknown preset "resnet": allowed are mlp-50-50-train20, /);

@@ -206,7 +206,7 @@ test('bad exports: each refused in one sentence naming model.json and the proble
     [broken((json) => (json.format = 'graph-model')), /it is a graph model \(for tf\.loadGraphModel\); digitnet reads layers models\.$/],
     [broken((json) => (json.modelTopology.config.layers[1].class_name = 'Conv2D')), /layer 1 is a "Conv2D", which digitnet does not read; supported are InputLayer, Dense, Dropout, Flatten, Activation\.$/],
     [broken((json) => (json.modelTopology.config.layers[1] = { class_name: 'Lambda', config: { function: 'os.system' } })), /layer 1 is a "Lambda", which digitnet does not read/],
-    [broken((json) => (json.modelTopology.config.layers[1].config.activation = 'elu')), /uses activation "elu"; supported are relu, sigmoid, tanh, softmax, linear\.$/],
+    [broken((json) => (json.modelTopology.config.layers[1].config.activation = 'relu6')), /uses activation "relu6"; supported are relu, sigmoid, tanh, softmax, linear, gelu/],
     [broken((json) => (json.modelTopology.config.layers[0].config.batch_input_shape = [null, 300, 300])), /holds 90000 values per sample, more than the 65536 allowed\.$/],
   ];
   for (const [directory, pattern] of cases) {

@@ -20,9 +20,62 @@ export const ONNX_IR_VERSION = 7;
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'output';
 
-// AttributeProto.AttributeType.INT.
+// AttributeProto.AttributeType FLOAT and INT.
+const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
-const ACTIVATION_OPS = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softmax: 'Softmax' } as const;
+
+type Emit = (node: Omit<Node, 'output'>, output: string) => void;
+
+function floatAttribute(name: string, value: number): Record<string, unknown> {
+  return { name, type: ATTRIBUTE_FLOAT, f: value };
+}
+
+/**
+ * Each activation as opset-13 nodes from `input` to `output`, with Keras 3's constants: those
+ * with an operator of their own take it (LeakyRelu's slope and HardSigmoid's 1/6 set explicitly,
+ * as ONNX's defaults are Keras 2's), and gelu, silu and mish are composed (Gelu came only in opset 20).
+ */
+function emitActivation(emit: Emit, activation: string, prefix: string, input: string, output: string, constant: (name: string, value: number) => string): void {
+  const single: Record<string, { op: string; attribute?: Record<string, unknown>[] }> = {
+    relu: { op: 'Relu' },
+    sigmoid: { op: 'Sigmoid' },
+    tanh: { op: 'Tanh' },
+    softmax: { op: 'Softmax' },
+    elu: { op: 'Elu', attribute: [floatAttribute('alpha', 1)] },
+    selu: { op: 'Selu', attribute: [floatAttribute('alpha', 1.67326324), floatAttribute('gamma', 1.05070098)] },
+    leaky_relu: { op: 'LeakyRelu', attribute: [floatAttribute('alpha', 0.2)] },
+    softplus: { op: 'Softplus' },
+    softsign: { op: 'Softsign' },
+    hard_sigmoid: { op: 'HardSigmoid', attribute: [floatAttribute('alpha', 1 / 6), floatAttribute('beta', 0.5)] },
+  };
+  const found = single[activation];
+  if (found) {
+    emit({ name: `${prefix}/${found.op}`, op_type: found.op, input: [input], ...(found.attribute ? { attribute: found.attribute } : {}) }, output);
+    return;
+  }
+  switch (activation) {
+    case 'silu':
+      emit({ name: `${prefix}/Sigmoid`, op_type: 'Sigmoid', input: [input] }, `${prefix}/sigmoid`);
+      emit({ name: `${prefix}/Mul`, op_type: 'Mul', input: [input, `${prefix}/sigmoid`] }, output);
+      return;
+    case 'mish':
+      emit({ name: `${prefix}/Softplus`, op_type: 'Softplus', input: [input] }, `${prefix}/softplus`);
+      emit({ name: `${prefix}/Tanh`, op_type: 'Tanh', input: [`${prefix}/softplus`] }, `${prefix}/tanh`);
+      emit({ name: `${prefix}/Mul`, op_type: 'Mul', input: [input, `${prefix}/tanh`] }, output);
+      return;
+    case 'gelu': {
+      // 0.5 · x · (1 + erf(x / √2)), Keras's exact gelu.
+      emit({ name: `${prefix}/Div`, op_type: 'Div', input: [input, constant('sqrt2', Math.SQRT2)] }, `${prefix}/scaled`);
+      emit({ name: `${prefix}/Erf`, op_type: 'Erf', input: [`${prefix}/scaled`] }, `${prefix}/erf`);
+      emit({ name: `${prefix}/Add`, op_type: 'Add', input: [`${prefix}/erf`, constant('one', 1)] }, `${prefix}/onePlusErf`);
+      emit({ name: `${prefix}/Mul`, op_type: 'Mul', input: [input, `${prefix}/onePlusErf`] }, `${prefix}/product`);
+      emit({ name: `${prefix}/Half`, op_type: 'Mul', input: [`${prefix}/product`, constant('half', 0.5)] }, output);
+      return;
+    }
+    default:
+      throw new Error(`Activation "${activation}" has no ONNX export.`);
+  }
+}
 
 interface Node {
   name: string;
@@ -61,10 +114,18 @@ export function encodeOnnx(model: Sequential): Uint8Array {
   const initializers: Record<string, unknown>[] = [];
   let current = INPUT_NAME;
   let shape: readonly number[] = model.inputShape;
-  const emit = (node: Omit<Node, 'output'>, output: string): void => {
+  const emit: Emit = (node, output) => {
     nodes.push({ ...node, output: [output] });
     current = output;
   };
+  // Scalar float initializers a composed activation multiplies or adds by, named after their layer.
+  const constant =
+    (prefix: string) =>
+    (name: string, value: number): string => {
+      const full = `${prefix}/${name}`;
+      initializers.push(floatTensor(full, [], Float32Array.of(value)));
+      return full;
+    };
   for (const layer of model.layers) {
     if (layer instanceof Dropout) continue;
     if (layer instanceof Flatten) {
@@ -80,19 +141,18 @@ export function encodeOnnx(model: Sequential): Uint8Array {
       }
       const linear = layer.activation === 'linear' ? `${layer.name}/output` : `${layer.name}/linear`;
       emit({ name: `${layer.name}/Gemm`, op_type: 'Gemm', input: inputs, doc_string: `Dense ${layer.name}: input · kernel + bias` }, linear);
-      if (layer.activation !== 'linear') emit({ name: `${layer.name}/${ACTIVATION_OPS[layer.activation]}`, op_type: ACTIVATION_OPS[layer.activation], input: [current] }, `${layer.name}/output`);
+      if (layer.activation !== 'linear') emitActivation(emit, layer.activation, layer.name, current, `${layer.name}/output`, constant(layer.name));
       shape = layer.outputShape;
     } else if (layer instanceof Activation) {
       if (layer.activation === 'linear') continue;
-      const op = ACTIVATION_OPS[layer.activation];
-      if (op === 'Softmax' && shape.length > 1) {
+      if (layer.activation === 'softmax' && shape.length > 1) {
         // digitnet's softmax spans the whole sample; ONNX's spans one axis, so flatten around it.
         emit({ name: `${layer.name}/Flatten`, op_type: 'Flatten', input: [current], attribute: [{ name: 'axis', type: ATTRIBUTE_INT, i: 1 }] }, `${layer.name}/flat`);
         emit({ name: `${layer.name}/Softmax`, op_type: 'Softmax', input: [current] }, `${layer.name}/softmax`);
         initializers.push(int64Tensor(`${layer.name}/shape`, [-1, ...shape]));
         emit({ name: `${layer.name}/Reshape`, op_type: 'Reshape', input: [current, `${layer.name}/shape`] }, `${layer.name}/output`);
       } else {
-        emit({ name: `${layer.name}/${op}`, op_type: op, input: [current] }, `${layer.name}/output`);
+        emitActivation(emit, layer.activation, layer.name, current, `${layer.name}/output`, constant(layer.name));
       }
     } else {
       throw new Error(`Layer "${layer.name}" is a ${layer.className}, which the ONNX export does not know.`);
