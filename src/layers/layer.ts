@@ -75,8 +75,13 @@ export abstract class Layer {
     return [];
   }
 
+  /** Every weight the layer saves, trainable ones first, as Keras 3's layer.variables (and the order its files keep). */
+  get variables(): readonly Weight[] {
+    return [...this.weights, ...this.nonTrainableWeights];
+  }
+
   countParams(): number {
-    return [...this.weights, ...this.nonTrainableWeights].reduce((total, weight) => total + weight.values.length, 0);
+    return this.variables.reduce((total, weight) => total + weight.values.length, 0);
   }
 
   /**

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { zipSync, unzipSync } from 'fflate';
-import { adam, adamax, adamw, categoricalCrossentropy, cosineDecay, dense, dropout, flatten, loadModel, nadam, rmsprop, sequential, tensor, type Sequential, type Tensor } from '../../src/index.js';
+import { activityRegularization, adam, adamax, adamw, batchNormalization, categoricalCrossentropy, cosineDecay, dense, gaussianNoise, l2, layerNormalization, maxNorm, dropout, flatten, loadModel, nadam, rmsprop, sequential, tensor, type Sequential, type Tensor } from '../../src/index.js';
 import { Random } from '../../src/random/rng.js';
 import { closeHdf5 } from '../../src/saving/hdf5/hdf5.js';
 
@@ -237,4 +237,30 @@ test('bad files are refused in one sentence naming the file and the problem', as
   assert.throws(() => model.save(join(folder, 'a-folder.keras')), /it is a folder; give a file name/);
   oneSentence(() => model.save(join(folder, 'model.pt')), /Cannot tell the format of .*model\.pt from its name: end it with \.safetensors .*\.keras .*\.h5/);
   assert.deepEqual(readdirSync(folder).filter((name) => name.endsWith('.tmp')), [], 'no temporary file is left behind');
+});
+
+test('BatchNormalization (moving statistics included), LayerNormalization, GaussianNoise, ActivityRegularization, regularizers and constraints round-trip through .keras and .h5', async () => {
+  const model = sequential(
+    [
+      gaussianNoise({ stddev: 0.1, inputShape: [6] }),
+      dense({ units: 5, activation: 'gelu', kernelRegularizer: l2(0.01), kernelConstraint: maxNorm(2) }),
+      batchNormalization({ momentum: 0.9 }),
+      dense({ units: 4, activation: 'silu' }),
+      layerNormalization({ center: false }),
+      activityRegularization({ l1: 0.001 }),
+      dense({ units: 3, activation: 'softmax' }),
+    ],
+    { seed: 8 },
+  );
+  model.compile({ optimizer: 'adamw', loss: 'sparseCategoricalCrossentropy' });
+  const x = tensor(Float32Array.from({ length: 40 * 6 }, (_, index) => Math.sin(index * 0.7) * 2), [40, 6]);
+  await model.fit(x, Int32Array.from({ length: 40 }, (_, index) => index % 3), { epochs: 1, batchSize: 8, verbose: 0, seed: 1 });
+  for (const extension of ['keras', 'h5']) {
+    const path = join(folder, `toolbox.${extension}`);
+    model.save(path);
+    const loaded = loadModel(path);
+    assert.deepEqual(loaded.getConfig(), model.getConfig());
+    assert.deepEqual(loaded.getWeights(), model.getWeights());
+    assert.deepEqual(loaded.predict(x).data, model.predict(x).data);
+  }
 });

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { activation, dense, dropout, flatten, loadMnist, sequential, tensor, type Sequential } from '../../src/index.js';
+import { activation, activityRegularization, batchNormalization, dense, dropout, flatten, gaussianNoise, layerNormalization, loadMnist, sequential, tensor, type Sequential } from '../../src/index.js';
 import { decodeModel, encodeModel } from '../../src/saving/onnx/onnx-proto.js';
 import { encodeOnnx, loadOnnx, saveOnnx } from '../../src/saving/onnx/onnx-format.js';
 
@@ -85,16 +85,48 @@ test('a softmax over a 2-D sample is exported over the whole sample, as digitnet
   assert.ok(maxDifference(flatTheirs, flat.predict(tensor(flatInput, [2, 12])).data) <= 1e-6);
 });
 
+const ACTIVATIONS = ['gelu', 'elu', 'selu', 'leaky_relu', 'silu', 'softplus', 'softsign', 'hard_sigmoid', 'mish', 'relu', 'sigmoid', 'tanh'] as const;
+
+/** Every activation, and the normalization and training-only layers, after one epoch so the moving statistics moved. */
+async function toolboxModel(): Promise<Sequential> {
+  const model = sequential(
+    [
+      gaussianNoise({ stddev: 0.1, inputShape: [6] }),
+      ...ACTIVATIONS.flatMap((name, index) => [dense({ units: 5, activation: name }), ...(index % 3 === 0 ? [batchNormalization()] : index % 3 === 1 ? [layerNormalization()] : [activityRegularization({ l2: 0.01 })])]),
+      layerNormalization({ center: false }),
+      dense({ units: 3, activation: 'softmax' }),
+    ],
+    { seed: 8 },
+  );
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  const x = tensor(Float32Array.from({ length: 40 * 6 }, (_, index) => Math.sin(index * 0.7) * 2), [40, 6]);
+  await model.fit(x, Int32Array.from({ length: 40 }, (_, index) => index % 3), { epochs: 1, batchSize: 8, verbose: 0, seed: 1 });
+  return model;
+}
+
+test('every activation, BatchNormalization, LayerNormalization and the training-only layers export as ONNX Runtime computes them', async () => {
+  const model = await toolboxModel();
+  const input = Float32Array.from({ length: 7 * 6 }, (_, index) => Math.cos(index * 1.3) * 3);
+  const ours = model.predict(tensor(input, [7, 6])).data;
+  const theirs = await runWithOnnxRuntime(encodeOnnx(model), input, [7, 6]);
+  assert.ok(maxDifference(theirs, ours) <= 1e-5, `largest difference ${maxDifference(theirs, ours)}`);
+});
+
+
 const python = '/usr/bin/python3';
 const hasOnnx = existsSync(python) && spawnSync(python, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0;
 
-test('onnx.checker.check_model(full_check=True) accepts our export', { skip: hasOnnx ? false : `${python} cannot import onnx (Debian's python3-onnx is not installed)` }, () => {
+test('onnx.checker.check_model(full_check=True) accepts our export', { skip: hasOnnx ? false : `${python} cannot import onnx (Debian's python3-onnx is not installed)` }, async () => {
   const path = join(folder, 'checked.onnx');
   saveOnnx(mlp(), path);
   const script = 'import onnx, sys\nmodel = onnx.load(sys.argv[1])\nonnx.checker.check_model(model, full_check=True)\nprint(model.opset_import[0].version, model.graph.input[0].type.tensor_type.shape.dim[0].dim_param)';
   const result = spawnSync(python, ['-c', script, path], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout.trim(), '13 batch');
+  const toolbox = join(folder, 'toolbox.onnx');
+  saveOnnx(await toolboxModel(), toolbox);
+  const checked = spawnSync(python, ['-c', script, toolbox], { encoding: 'utf8' });
+  assert.equal(checked.status, 0, checked.stderr);
 });
 
 test('our export loads back in digitnet with the same predictions (Dropout, which ONNX does not carry, is gone; a softmax joins its Dense layer)', () => {

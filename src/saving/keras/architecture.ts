@@ -1,7 +1,14 @@
 import { Activation } from '../../layers/activation.js';
+import { ActivityRegularization } from '../../layers/activity-regularization.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
 import { Dense } from '../../layers/dense.js';
 import { Dropout } from '../../layers/dropout.js';
 import { Flatten } from '../../layers/flatten.js';
+import { GaussianNoise } from '../../layers/gaussian-noise.js';
+import { LayerNormalization } from '../../layers/layer-normalization.js';
+import { EXTRA_ACTIVATION_NAMES } from '../../engine/activation-functions.js';
+import { serializeConstraint, type Constraint } from '../../constraints/constraints.js';
+import { serializeRegularizer, type Regularizer } from '../../regularizers/regularizers.js';
 import type { LayerConfig } from '../../layers/layer.js';
 import type { ModelConfig, Sequential } from '../../models/sequential.js';
 import type { InitializerName } from '../../initializers/initializers.js';
@@ -14,8 +21,11 @@ import type { InitializerName } from '../../initializers/initializers.js';
  * are built, each from plain numbers and names: nothing in a file is ever run (Keras's safe_mode).
  */
 
-export const SUPPORTED_KERAS_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Flatten', 'Activation'] as const;
-const SUPPORTED_ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
+export const SUPPORTED_KERAS_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Flatten', 'Activation', 'BatchNormalization', 'LayerNormalization', 'GaussianNoise', 'ActivityRegularization'] as const;
+// Keras 3's names, which digitnet's activations carry; 'swish' is Keras 2's name for silu.
+const SUPPORTED_ACTIVATIONS = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear', ...EXTRA_ACTIVATION_NAMES, 'swish'];
+const REGULARIZER_CLASSES = ['L1', 'L2', 'L1L2'];
+const CONSTRAINT_CLASSES = ['MaxNorm', 'UnitNorm', 'NonNeg'];
 const INITIALIZER_CLASSES: Record<InitializerName, string> = {
   glorotUniform: 'GlorotUniform',
   glorotNormal: 'GlorotNormal',
@@ -70,15 +80,39 @@ export function kerasModelConfig(model: Sequential, style: KerasStyle): Json {
             use_bias: layer.useBias,
             kernel_initializer: initializer(style, layer.kernelInitializer),
             bias_initializer: initializer(style, layer.biasInitializer),
-            kernel_regularizer: null,
-            bias_regularizer: null,
-            ...(style === 'keras2' ? { activity_regularizer: null } : {}),
-            kernel_constraint: null,
-            bias_constraint: null,
+            kernel_regularizer: regularizer(style, layer.kernelRegularizer),
+            bias_regularizer: regularizer(style, layer.biasRegularizer),
+            ...(style === 'keras2' || layer.activityRegularizer ? { activity_regularizer: regularizer(style, layer.activityRegularizer) } : {}),
+            kernel_constraint: constraint(style, layer.kernelConstraint),
+            bias_constraint: constraint(style, layer.biasConstraint),
           },
           build,
         ),
       );
+    } else if (layer instanceof BatchNormalization || layer instanceof LayerNormalization) {
+      const batchNormalization = layer instanceof BatchNormalization;
+      const config: Json = {
+        ...common,
+        axis: batchNormalization ? -1 : [-1],
+        ...(batchNormalization ? { momentum: layer.momentum } : {}),
+        epsilon: layer.epsilon,
+        center: layer.center,
+        scale: layer.scale,
+        ...(!batchNormalization && style === 'keras3' ? { rms_scaling: false } : {}),
+        beta_initializer: initializer(style, 'zeros'),
+        gamma_initializer: initializer(style, 'ones'),
+        ...(batchNormalization ? { moving_mean_initializer: initializer(style, 'zeros'), moving_variance_initializer: initializer(style, 'ones') } : {}),
+        beta_regularizer: null,
+        gamma_regularizer: null,
+        beta_constraint: null,
+        gamma_constraint: null,
+        ...(batchNormalization && style === 'keras3' ? { synchronized: false } : {}),
+      };
+      layers.push(kerasObject(style, 'keras.layers', layer.className, config, build));
+    } else if (layer instanceof GaussianNoise) {
+      layers.push(kerasObject(style, 'keras.layers', 'GaussianNoise', { ...common, stddev: layer.stddev, seed: null }, build));
+    } else if (layer instanceof ActivityRegularization) {
+      layers.push(kerasObject(style, 'keras.layers', 'ActivityRegularization', { ...common, l1: layer.regularizer.l1, l2: layer.regularizer.l2 }, build));
     } else if (layer instanceof Dropout) {
       layers.push(kerasObject(style, 'keras.layers', 'Dropout', { ...common, rate: layer.rate, seed: null, noise_shape: null }));
     } else if (layer instanceof Flatten) {
@@ -93,6 +127,24 @@ export function kerasModelConfig(model: Sequential, style: KerasStyle): Json {
   return style === 'keras3'
     ? kerasObject(style, 'keras', 'Sequential', config, { build_config: { input_shape: batch(inputShape) } })
     : { class_name: 'Sequential', config };
+}
+
+function snakeKeys(config: Record<string, number>): Json {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value]));
+}
+
+/** Keras serializes a regularizer as its class (L1, L2, L1L2) and config, as an initializer. */
+function regularizer(style: KerasStyle, value: Regularizer | null): Json | null {
+  if (!value) return null;
+  const serialized = serializeRegularizer(value);
+  return kerasObject(style, 'keras.regularizers', serialized.className, serialized.config);
+}
+
+/** MaxNorm also names the axis its norms run over: 0, each unit's column of the kernel, as digitnet computes them. */
+function constraint(style: KerasStyle, value: Constraint | null): Json | null {
+  if (!value) return null;
+  const serialized = serializeConstraint(value);
+  return kerasObject(style, 'keras.constraints', serialized.className, { ...snakeKeys(serialized.config), ...(serialized.className === 'NonNeg' ? {} : { axis: 0 }) });
 }
 
 /** A problem with the file, worded as the end of "FILE cannot be loaded: ...". */
@@ -176,7 +228,38 @@ function activationOf(value: unknown, layerName: string): string {
   if (typeof name !== 'string' || !SUPPORTED_ACTIVATIONS.includes(name)) {
     fail(`its layer "${layerName}" uses activation ${JSON.stringify(name ?? value)}; digitnet supports ${SUPPORTED_ACTIVATIONS.join(', ')}`);
   }
-  return name as string;
+  return name === 'swish' ? 'silu' : (name as string);
+}
+
+function regularizerOf(value: unknown, layer: string, part: string): { className: string; config: { l1?: number; l2?: number } } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || typeof value.class_name !== 'string' || !REGULARIZER_CLASSES.includes(value.class_name) || !isObject(value.config)) {
+    fail(`its layer "${layer}" has a ${part}_regularizer digitnet does not have (${JSON.stringify(isObject(value) ? value.class_name : value)}); supported are ${REGULARIZER_CLASSES.join(', ')}`);
+  }
+  const given = value as Json & { class_name: string; config: Json };
+  const config: { l1?: number; l2?: number } = {};
+  for (const key of ['l1', 'l2'] as const) {
+    const amount = given.config[key];
+    if (amount === undefined || amount === null) continue;
+    if (typeof amount !== 'number') fail(`its layer "${layer}" has a ${part}_regularizer whose ${key} is ${JSON.stringify(amount)}`);
+    config[key] = amount as number;
+  }
+  return { className: given.class_name, config };
+}
+
+function constraintOf(value: unknown, layer: string, part: string): { className: string; config?: { maxValue?: number } } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || typeof value.class_name !== 'string' || !CONSTRAINT_CLASSES.includes(value.class_name)) {
+    fail(`its layer "${layer}" has a ${part}_constraint digitnet does not have (${JSON.stringify(isObject(value) ? value.class_name : value)}); supported are ${CONSTRAINT_CLASSES.join(', ')}`);
+  }
+  const given = value as Json & { class_name: string };
+  const config = isObject(given.config) ? given.config : {};
+  if (config.axis !== undefined && config.axis !== 0) fail(`its layer "${layer}" has a ${part}_constraint over axis ${JSON.stringify(config.axis)}; digitnet constrains each unit's column (axis 0)`);
+  if (given.class_name === 'MaxNorm') {
+    if (config.max_value !== undefined && typeof config.max_value !== 'number') fail(`its layer "${layer}" has a MaxNorm with max_value ${JSON.stringify(config.max_value)}`);
+    return { className: 'MaxNorm', config: config.max_value === undefined ? {} : { maxValue: config.max_value as number } };
+  }
+  return { className: given.class_name };
 }
 
 function initializerOf(value: unknown): InitializerName | undefined {
@@ -195,6 +278,18 @@ function readLayer(className: string, config: Json): LayerConfig {
       if (!Number.isInteger(config.units) || (config.units as number) < 1) fail(`its Dense layer "${label}" has units ${JSON.stringify(config.units)}`);
       const kernelInitializer = initializerOf(config.kernel_initializer);
       const biasInitializer = initializerOf(config.bias_initializer);
+      const regularizers = Object.fromEntries(
+        (['kernel', 'bias', 'activity'] as const).flatMap((part) => {
+          const read = regularizerOf(config[`${part}_regularizer`], label, part);
+          return read ? [[`${part}Regularizer`, read]] : [];
+        }),
+      );
+      const constraints = Object.fromEntries(
+        (['kernel', 'bias'] as const).flatMap((part) => {
+          const read = constraintOf(config[`${part}_constraint`], label, part);
+          return read ? [[`${part}Constraint`, read]] : [];
+        }),
+      );
       return {
         className: 'Dense',
         config: {
@@ -204,9 +299,30 @@ function readLayer(className: string, config: Json): LayerConfig {
           useBias: config.use_bias !== false,
           ...(kernelInitializer ? { kernelInitializer } : {}),
           ...(biasInitializer ? { biasInitializer } : {}),
+          ...regularizers,
+          ...constraints,
         },
       };
     }
+    case 'BatchNormalization':
+    case 'LayerNormalization': {
+      const axis = Array.isArray(config.axis) && config.axis.length === 1 ? config.axis[0] : config.axis;
+      if (axis !== undefined && axis !== -1 && axis !== 1) fail(`its ${className} layer "${label}" normalizes over axis ${JSON.stringify(config.axis)}; digitnet normalizes the last axis of flat samples`);
+      if (config.rms_scaling === true) fail(`its LayerNormalization layer "${label}" uses rms_scaling, which digitnet does not have`);
+      const numbers: Json = {};
+      for (const key of className === 'BatchNormalization' ? ['momentum', 'epsilon'] : ['epsilon']) {
+        if (config[key] === undefined) continue;
+        if (typeof config[key] !== 'number') fail(`its ${className} layer "${label}" has ${key} ${JSON.stringify(config[key])}`);
+        numbers[key] = config[key];
+      }
+      return { className, config: { ...withName, ...numbers, center: config.center !== false, scale: config.scale !== false } };
+    }
+    case 'GaussianNoise':
+      if (typeof config.stddev !== 'number') fail(`its GaussianNoise layer "${label}" has stddev ${JSON.stringify(config.stddev)}`);
+      return { className, config: { ...withName, stddev: config.stddev } };
+    case 'ActivityRegularization':
+      for (const key of ['l1', 'l2']) if (config[key] !== undefined && typeof config[key] !== 'number') fail(`its ActivityRegularization layer "${label}" has ${key} ${JSON.stringify(config[key])}`);
+      return { className, config: { ...withName, l1: config.l1 ?? 0, l2: config.l2 ?? 0 } };
     case 'Dropout': {
       const rate = config.rate;
       if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(`its Dropout layer "${label}" has rate ${JSON.stringify(rate)}`);

@@ -60,7 +60,7 @@ export function kerasWeightsTree(model: Sequential, includeOptimizer: boolean): 
   model.layers.forEach((layer, index) => {
     const vars = ensureGroup(root, `layers/${paths[index]}/vars`);
     vars.attributes.name = layer.name;
-    layer.weights.forEach((weight, position) => putDataset(root, `layers/${paths[index]}/vars/${position}`, weight.shape, weight.values));
+    layer.variables.forEach((weight, position) => putDataset(root, `layers/${paths[index]}/vars/${position}`, weight.shape, weight.values));
   });
   const optimizer = model.optimizer;
   if (includeOptimizer && optimizer && model.loss) {
@@ -96,12 +96,12 @@ export function applyKerasWeights(model: Sequential, root: Hdf5Group): void {
   model.layers.forEach((layer, index) => {
     const path = `layers/${paths[index]}`;
     const vars = varsGroup(root, path);
-    if (layer.weights.length === 0) return;
+    if (layer.variables.length === 0) return;
     if (!vars) throw new KerasFormatError(`it has no weights for layer "${layer.name}" (no ${path}/vars)`);
-    if (vars.children.size !== layer.weights.length) {
-      throw new KerasFormatError(`${path}/vars holds ${vars.children.size} weights where layer "${layer.name}" has ${layer.weights.length}`);
+    if (vars.children.size !== layer.variables.length) {
+      throw new KerasFormatError(`${path}/vars holds ${vars.children.size} weights where layer "${layer.name}" has ${layer.variables.length}`);
     }
-    layer.weights.forEach((weight, position) => weight.values.set(weightValues(vars.children.get(String(position)), `${path}/vars/${position}`, weight.shape)));
+    layer.variables.forEach((weight, position) => weight.values.set(weightValues(vars.children.get(String(position)), `${path}/vars/${position}`, weight.shape)));
   });
   const optimizer = model.optimizer;
   const vars = varsGroup(root, 'optimizer');

@@ -39,8 +39,8 @@ export function legacyWeightsGroup(model: Sequential, group: MutableHdf5Group = 
   group.attributes.keras_version = LEGACY_KERAS_VERSION;
   for (const layer of model.layers) {
     const layerGroup = ensureGroup(group, layer.name);
-    layerGroup.attributes.weight_names = layer.weights.map((weight) => `${weight.name}:0`);
-    for (const weight of layer.weights) putDataset(layerGroup, `${weight.name}:0`, weight.shape, weight.values);
+    layerGroup.attributes.weight_names = layer.variables.map((weight) => `${weight.name}:0`);
+    for (const weight of layer.variables) putDataset(layerGroup, `${weight.name}:0`, weight.shape, weight.values);
   }
   ensureGroup(group, 'top_level_model_weights').attributes.weight_names = [];
   return group;
@@ -128,16 +128,16 @@ export function legacyFirstKernelRows(group: Hdf5Group): number | undefined {
 /** Copies the weights of a model_weights group into the model, layer by layer in order. */
 export function applyLegacyWeights(model: Sequential, group: Hdf5Group): void {
   const stored = storedLayers(group);
-  const layers = model.layers.filter((layer) => layer.weights.length > 0);
+  const layers = model.layers.filter((layer) => layer.variables.length > 0);
   if (stored.length !== layers.length) {
     throw new KerasFormatError(`it holds weights for ${stored.length} layers but the model has ${layers.length} layers with weights`);
   }
   layers.forEach((layer, index) => {
     const { name, group: layerGroup, weightNames } = stored[index]!;
-    if (weightNames.length !== layer.weights.length) {
-      throw new KerasFormatError(`layer "${name}" stores ${weightNames.length} weights where layer "${layer.name}" has ${layer.weights.length}`);
+    if (weightNames.length !== layer.variables.length) {
+      throw new KerasFormatError(`layer "${name}" stores ${weightNames.length} weights where layer "${layer.name}" has ${layer.variables.length}`);
     }
-    layer.weights.forEach((weight, position) => {
+    layer.variables.forEach((weight, position) => {
       const weightName = weightNames[position]!;
       weight.values.set(weightValues(datasetAt(layerGroup, weightName), `${name}/${weightName}`, weight.shape));
     });

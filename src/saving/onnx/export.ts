@@ -2,8 +2,13 @@ import { packageVersion } from '../../cli/version.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { Activation } from '../../layers/activation.js';
 import { Dense } from '../../layers/dense.js';
+import { ActivityRegularization } from '../../layers/activity-regularization.js';
+import { BatchNormalization } from '../../layers/batch-normalization.js';
 import { Dropout } from '../../layers/dropout.js';
 import { Flatten } from '../../layers/flatten.js';
+import { GaussianNoise } from '../../layers/gaussian-noise.js';
+import { ImageAugmentation } from '../../layers/image-augmentation.js';
+import { LayerNormalization } from '../../layers/layer-normalization.js';
 import type { Sequential } from '../../models/sequential.js';
 import { DATA_TYPE, encodeModel } from './onnx-proto.js';
 
@@ -23,6 +28,7 @@ export const OUTPUT_NAME = 'output';
 // AttributeProto.AttributeType FLOAT and INT.
 const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
+const ATTRIBUTE_INTS = 7;
 
 type Emit = (node: Omit<Node, 'output'>, output: string) => void;
 
@@ -108,6 +114,23 @@ function valueInfo(name: string, sampleShape: readonly number[]): Record<string,
   };
 }
 
+/** (x - mean) / sqrt(variance + epsilon) · gamma + beta over each sample's features, in opset-13 nodes (LayerNormalization came in 17). */
+function emitLayerNormalization(emit: Emit, layer: LayerNormalization, input: string, constant: (name: string, value: number) => string, vector: (name: string, values: Float32Array) => string): void {
+  const prefix = layer.name;
+  const lastAxis = [{ name: 'axes', type: ATTRIBUTE_INTS, ints: [-1] }, { name: 'keepdims', type: ATTRIBUTE_INT, i: 1 }];
+  emit({ name: `${prefix}/Mean`, op_type: 'ReduceMean', input: [input], attribute: lastAxis }, `${prefix}/mean`);
+  emit({ name: `${prefix}/Center`, op_type: 'Sub', input: [input, `${prefix}/mean`] }, `${prefix}/centered`);
+  emit({ name: `${prefix}/Square`, op_type: 'Mul', input: [`${prefix}/centered`, `${prefix}/centered`] }, `${prefix}/squares`);
+  emit({ name: `${prefix}/Variance`, op_type: 'ReduceMean', input: [`${prefix}/squares`], attribute: lastAxis }, `${prefix}/variance`);
+  emit({ name: `${prefix}/AddEpsilon`, op_type: 'Add', input: [`${prefix}/variance`, constant('epsilon', layer.epsilon)] }, `${prefix}/shifted`);
+  emit({ name: `${prefix}/Sqrt`, op_type: 'Sqrt', input: [`${prefix}/shifted`] }, `${prefix}/deviation`);
+  const normalized = layer.scale || layer.center ? `${prefix}/normalized` : `${prefix}/output`;
+  emit({ name: `${prefix}/Normalize`, op_type: 'Div', input: [`${prefix}/centered`, `${prefix}/deviation`] }, normalized);
+  const [gamma, beta] = [layer.scale ? layer.weights[0] : undefined, layer.center ? layer.weights[layer.scale ? 1 : 0] : undefined];
+  if (gamma) emit({ name: `${prefix}/Scale`, op_type: 'Mul', input: [normalized, vector(gamma.name, gamma.values)] }, beta ? `${prefix}/scaled` : `${prefix}/output`);
+  if (beta) emit({ name: `${prefix}/Shift`, op_type: 'Add', input: [gamma ? `${prefix}/scaled` : normalized, vector(beta.name, beta.values)] }, `${prefix}/output`);
+}
+
 /** The model as the bytes of a .onnx file. */
 export function encodeOnnx(model: Sequential): Uint8Array {
   const nodes: Node[] = [];
@@ -127,7 +150,26 @@ export function encodeOnnx(model: Sequential): Uint8Array {
       return full;
     };
   for (const layer of model.layers) {
-    if (layer instanceof Dropout) continue;
+    // Layers that only act while training pass their input through at inference.
+    if (layer instanceof Dropout || layer instanceof GaussianNoise || layer instanceof ActivityRegularization || layer instanceof ImageAugmentation) continue;
+    if (layer instanceof BatchNormalization) {
+      const features = layer.outputSize;
+      const named = (suffix: string): Float32Array | undefined => [...layer.weights, ...layer.nonTrainableWeights].find((weight) => weight.name.endsWith(`/${suffix}`))?.values;
+      const inputs = [current];
+      for (const [suffix, fallback] of [['gamma', 1], ['beta', 0], ['moving_mean', 0], ['moving_variance', 1]] as const) {
+        initializers.push(floatTensor(`${layer.name}/${suffix}`, [features], named(suffix) ?? new Float32Array(features).fill(fallback)));
+        inputs.push(`${layer.name}/${suffix}`);
+      }
+      emit({ name: `${layer.name}/BatchNormalization`, op_type: 'BatchNormalization', input: inputs, attribute: [floatAttribute('epsilon', layer.epsilon)] }, `${layer.name}/output`);
+      continue;
+    }
+    if (layer instanceof LayerNormalization) {
+      emitLayerNormalization(emit, layer, current, constant(layer.name), (name, values) => {
+        initializers.push(floatTensor(name, [values.length], values));
+        return name;
+      });
+      continue;
+    }
     if (layer instanceof Flatten) {
       if (shape.length > 1) emit({ name: layer.name, op_type: 'Flatten', input: [current], attribute: [{ name: 'axis', type: ATTRIBUTE_INT, i: 1 }] }, `${layer.name}/output`);
       shape = layer.outputShape;

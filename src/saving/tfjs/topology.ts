@@ -132,6 +132,7 @@ export function readTopology(value: unknown, fail: (problem: string) => never): 
 
 function activation(name: string | null | undefined, where: string, fail: (problem: string) => never): ActivationName {
   if (name === null || name === undefined) return 'linear';
+  if (name === 'swish') return 'silu';
   if ((ACTIVATION_NAMES as readonly string[]).includes(name)) return name as ActivationName;
   return fail(`${where} uses activation ${JSON.stringify(name)}; supported are ${ACTIVATION_NAMES.join(', ')}`);
 }
@@ -177,7 +178,35 @@ function initializerName(serialized: { class_name: string; config?: Record<strin
 }
 
 /** The modelTopology tfjs-layers would write for this model. */
+// TensorFlow.js's names for the activations it computes as digitnet does; its hardSigmoid is Keras 2's
+// (0.2x + 0.5) and it has leaky ReLU only as a layer, so those two are not exported.
+const TFJS_ACTIVATIONS: Partial<Record<ActivationName, string>> = {
+  linear: 'linear',
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  elu: 'elu',
+  selu: 'selu',
+  softplus: 'softplus',
+  softsign: 'softsign',
+  gelu: 'gelu',
+  mish: 'mish',
+  silu: 'swish',
+};
+
+function tfjsActivation(layer: Layer, name: ActivationName): string {
+  const tfjs = TFJS_ACTIVATIONS[name];
+  if (!tfjs) throw new Error(`Layer "${layer.name}" uses activation "${name}", which TensorFlow.js computes differently or not at all: exportable are ${Object.keys(TFJS_ACTIVATIONS).join(', ')}.`);
+  return tfjs;
+}
+
 export function writeTopology(model: Sequential, generatedBy: string): Record<string, unknown> {
+  for (const layer of model.layers) {
+    if (!(SUPPORTED_LAYER_CLASSES as readonly string[]).includes(layer.className)) {
+      throw new Error(`Layer "${layer.name}" is a ${layer.className}, which the TensorFlow.js export does not write: exportable are ${SUPPORTED_LAYER_CLASSES.filter((name) => name !== 'InputLayer').join(', ')} (save as .keras, .h5 or .onnx to keep it).`);
+    }
+  }
   const layers = model.layers.map((layer, index) => {
     const config: Record<string, unknown> = { ...layerConfig(layer), name: layer.name, trainable: true };
     if (index === 0) {
@@ -193,7 +222,7 @@ function layerConfig(layer: Layer): Record<string, unknown> {
   if (layer instanceof Dense) {
     return {
       units: layer.units,
-      activation: layer.activation,
+      activation: tfjsActivation(layer, layer.activation),
       use_bias: layer.useBias,
       kernel_initializer: INITIALIZERS[layer.kernelInitializer],
       bias_initializer: INITIALIZERS[layer.biasInitializer],
@@ -205,6 +234,6 @@ function layerConfig(layer: Layer): Record<string, unknown> {
     };
   }
   if (layer instanceof Dropout) return { rate: layer.rate, noise_shape: null, seed: null };
-  if (layer instanceof Activation) return { activation: layer.activation };
+  if (layer instanceof Activation) return { activation: tfjsActivation(layer, layer.activation) };
   return {};
 }
