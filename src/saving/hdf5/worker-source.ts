@@ -18,6 +18,9 @@ let diagnostics = [];
 console.error = (...parts) => { diagnostics.push(parts.join(' ')); if (diagnostics.length > 200) diagnostics.shift(); };
 console.warn = console.error;
 console.log = console.error;
+// Anything written to the streams directly is dropped here, so the main thread never reads (or holds) it.
+process.stdout.write = () => true;
+process.stderr.write = () => true;
 let counter = 0;
 const loading = import(h5wasmUrl).then(async (h5) => {
   await h5.ready;
