@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './commands/bench.js';
 import { registerCompare } from './commands/compare.js';
+import { registerConvert } from './commands/convert.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplore } from './commands/explore.js';
 import { registerInfo } from './commands/info.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerPredict(program);
   registerReport(program);
+  registerConvert(program);
   registerCompare(program);
   registerStudio(program);
   registerInfo(program);

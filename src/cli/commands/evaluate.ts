@@ -1,5 +1,6 @@
 /** `digitnet evaluate FILE`: loss and accuracy of a saved model on the test set, with its confusion matrix. */
 import type { Command } from 'commander';
+import { MODEL_FILE_HELP } from './convert.js';
 import { argmaxRows, classificationReport, confusionMatrix } from '../../report/metrics.js';
 import { formatClassificationReport, formatConfusionMatrix } from '../../report/tables.js';
 import { DATA_HELP, imagesFor, loadEvaluationSet, parseDataSource } from '../data.js';
@@ -42,7 +43,7 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description('loss, accuracy, confusion matrix and per-class scores of a saved model on the MNIST test set')
-    .argument('<file>', 'a model saved by digitnet train --save (.safetensors)')
+    .argument('<file>', MODEL_FILE_HELP)
     .option('--json', 'print only { "loss", "accuracy" } as JSON')
     .option('--data <source>', `evaluate on another set: ${DATA_HELP}`)
     .action((file: string, options: EvaluateOptions) => {

@@ -3,6 +3,7 @@
  * its ten probabilities as a small bar chart.
  */
 import type { Command } from 'commander';
+import { MODEL_FILE_HELP } from './convert.js';
 import { readDigitPng } from '../../data/image.js';
 import { tensor } from '../../data/tensor.js';
 import { renderDigit } from '../../data/terminal.js';
@@ -100,7 +101,7 @@ export function registerPredict(program: Command): void {
   program
     .command('predict')
     .description('classify one digit (an MNIST test image or a PNG) with a saved model')
-    .argument('<file>', 'a model saved by digitnet train --save (.safetensors)')
+    .argument('<file>', MODEL_FILE_HELP)
     .option('-i, --index <n>', 'the MNIST test image with this index (0-9999), shown with its true label')
     .option('--image <png>', 'a PNG of one digit, any size, dark ink on light paper or the reverse')
     .option('--data <source>', `take --index from another set: ${DATA_HELP}`)

@@ -1,5 +1,6 @@
 /** `digitnet report MODEL --out DIR`: the HTML report of a saved model on the test set. */
 import type { Command } from 'commander';
+import { MODEL_FILE_HELP } from './convert.js';
 import { describeEngine, getEngine } from '../../engine/select.js';
 import { DATA_HELP, loadData, loadEvaluationSet, parseDataSource } from '../data.js';
 import { loadCompiledModel } from '../model.js';
@@ -36,7 +37,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('write report.html (confusion matrix, per-class scores, wrong digits, class balance) for a saved model')
-    .argument('<model>', 'a model saved by digitnet train --save (.safetensors)')
+    .argument('<model>', MODEL_FILE_HELP)
     .requiredOption('--out <dir>', 'folder for report.html, the charts (SVG and PNG) and metrics.json')
     .option('--data <source>', `report on another set: ${DATA_HELP}`)
     .action(async (file: string, options: ReportOptions) => {

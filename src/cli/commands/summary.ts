@@ -1,5 +1,6 @@
 /** `digitnet summary FILE`: Keras's model.summary() of a saved model, and how it was compiled. */
 import type { Command } from 'commander';
+import { MODEL_FILE_HELP } from './convert.js';
 import { loadModel } from '../../saving/formats.js';
 import { print } from '../table.js';
 
@@ -23,6 +24,6 @@ export function registerSummary(program: Command): void {
   program
     .command('summary')
     .description("print a saved model's layers, output shapes and parameter counts")
-    .argument('<file>', 'a model saved by digitnet train --save (.safetensors)')
+    .argument('<file>', MODEL_FILE_HELP)
     .action((file: string) => runSummary(file));
 }

@@ -77,8 +77,8 @@ function start(): WorkerHandle {
   });
   worker.unref();
   port1.unref();
-  worker.stdout.resume();
-  worker.stderr.resume();
+  // Not resumed: a flowing stream holds the event loop open, so a command that read a .keras
+  // file would never exit. The worker drops what it writes (worker-source.ts).
   // An exit or error is seen by the next request as a timeout or a dead port; nothing to do here.
   worker.on('error', () => undefined);
   const started: WorkerHandle = { worker, port: port1, flag: new Int32Array(signal) };

@@ -18,7 +18,16 @@ let diagnostics = [];
 console.error = (...parts) => { diagnostics.push(parts.join(' ')); if (diagnostics.length > 200) diagnostics.shift(); };
 console.warn = console.error;
 console.log = console.error;
-let counter = 0;
+// Anything written to the streams directly is dropped here, so the main thread never reads (or holds) it.
+process.stdout.write = () => true;
+process.stderr.write = () => true;
+// h5wasm's Node build runs on NODERAWFS: its file system is the real disk, so '/in0.h5' would be
+// the machine's own /in0.h5, shared by every digitnet process (two saving at once corrupted each
+// other's files) and unwritable without root. Each file gets a name no other process or thread uses.
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { randomUUID } = require('node:crypto');
+const scratch = (kind) => join(tmpdir(), 'digitnet-hdf5-' + process.pid + '-' + randomUUID() + '-' + kind + '.h5');
 const loading = import(h5wasmUrl).then(async (h5) => {
   await h5.ready;
   // HDF5 then throws its error stack as a JS error instead of printing it to stderr.
@@ -45,7 +54,7 @@ function reason(error) {
 }
 
 function readFile(h5, bytes, limits) {
-  const path = '/in' + (counter++) + '.h5';
+  const path = scratch('in');
   h5.FS.writeFile(path, bytes);
   let file;
   try {
@@ -116,18 +125,19 @@ function readDataset(name, dataset, state) {
 }
 
 function writeFile(h5, tree) {
-  const path = '/out' + (counter++) + '.h5';
-  const file = new h5.File(path, 'w');
+  const path = scratch('out');
   try {
-    writeGroup(file, tree);
-    file.flush();
-  } finally {
-    file.close();
-  }
-  try {
+    const file = new h5.File(path, 'w');
+    try {
+      writeGroup(file, tree);
+      file.flush();
+    } finally {
+      file.close();
+    }
     return h5.FS.readFile(path);
   } finally {
-    h5.FS.unlink(path);
+    // Also after a failed write: the scratch file is on the real disk.
+    try { h5.FS.unlink(path); } catch (error) { /* never created */ }
   }
 }
 

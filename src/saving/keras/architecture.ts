@@ -116,9 +116,11 @@ export function kerasModelConfig(model: Sequential, style: KerasStyle): Json {
     } else if (layer instanceof Dropout) {
       layers.push(kerasObject(style, 'keras.layers', 'Dropout', { ...common, rate: layer.rate, seed: null, noise_shape: null }));
     } else if (layer instanceof Flatten) {
-      layers.push(kerasObject(style, 'keras.layers', 'Flatten', { ...common, data_format: 'channels_last' }, build));
+      // No build_config: Keras 3's Flatten, Activation and Dropout keep Layer's default build(), so
+      // they are built when constructed and serialize none (layers/layer.py get_build_config).
+      layers.push(kerasObject(style, 'keras.layers', 'Flatten', { ...common, data_format: 'channels_last' }));
     } else if (layer instanceof Activation) {
-      layers.push(kerasObject(style, 'keras.layers', 'Activation', { ...common, activation: layer.activation }, build));
+      layers.push(kerasObject(style, 'keras.layers', 'Activation', { ...common, activation: layer.activation }));
     } else {
       throw new Error(`Layer "${layer.name}" (${layer.className}) has no Keras equivalent here.`);
     }

@@ -53,20 +53,28 @@ export function legacyModelTree(model: Sequential, modelConfig: object, training
   legacyWeightsGroup(model, ensureGroup(root, 'model_weights'));
   const optimizer = model.optimizer;
   if (includeOptimizer && trainingConfig && optimizer?.isBuiltFor(model.weights)) {
-    // Keras 2.11+'s optimizers: iteration:0, then each weight's slots in turn (Adam/m/dense/kernel:0, Adam/v/...).
+    // Keras 2.11+'s optimizers: iteration:0, then the slots in the order build() makes them, which
+    // is the order Keras's loader hands them back in: Adam's m and v weight by weight
+    // (Adam/m/dense/kernel:0, Adam/v/dense/kernel:0, ...), RMSprop's velocities of every weight and
+    // then its momentums (keras 2.15 optimizers/adam.py and rmsprop.py).
     const group = ensureGroup(root, 'optimizer_weights');
     const names: string[] = ['iteration:0'];
     putDataset(group, 'iteration:0', [], Float64Array.of(optimizer.iterations), 'int64');
-    const slots = SLOT_NAMES[optimizer.name] ?? {};
+    const slots = Object.entries(SLOT_NAMES[optimizer.name] ?? {});
     const byName = new Map(optimizer.stateBuffers().map((buffer) => [buffer.name, buffer]));
-    for (const weight of model.weights) {
-      for (const [slot, short] of Object.entries(slots)) {
-        const buffer = byName.get(`${weight.name}/${slot}`);
-        if (!buffer) continue;
-        const name = `${OPTIMIZER_CLASSES[optimizer.name]}/${short}/${weight.name}:0`;
-        names.push(name);
-        putDataset(group, name, buffer.shape, buffer.values);
-      }
+    // The Adam family builds its two moments together; amsgrad's velocity_hat comes after them all.
+    const paired = ['adam', 'adamw', 'nadam', 'adamax'].includes(optimizer.name) ? slots.filter(([slot]) => slot !== 'velocity_hat') : [];
+    const separate = slots.filter((slot) => !paired.includes(slot));
+    const order = [
+      ...model.weights.flatMap((weight) => paired.map((slot) => ({ weight, slot }))),
+      ...separate.flatMap((slot) => model.weights.map((weight) => ({ weight, slot }))),
+    ];
+    for (const { weight, slot: [slot, short] } of order) {
+      const buffer = byName.get(`${weight.name}/${slot}`);
+      if (!buffer) continue;
+      const name = `${OPTIMIZER_CLASSES[optimizer.name]}/${short}/${weight.name}:0`;
+      names.push(name);
+      putDataset(group, name, buffer.shape, buffer.values);
     }
     group.attributes.weight_names = names;
   }
