@@ -1,17 +1,20 @@
 /**
  * The studio's three figures for docs/studio.md:
- *  1. training speed in the studio (worker thread, streaming to a WebSocket client) against the
- *     same fit called as `digitnet train` calls it, same model, data, batches and seed, alternated;
+ *  1. training speed in the studio (worker thread, streaming to a WebSocket client) against
+ *     `digitnet train` run as a child process, same model, data, batches and seed, in alternated
+ *     pairs (CLI first in even pairs, studio first in odd ones); each side's time is fit's own;
  *  2. draw-to-probabilities latency in Chromium, 50 mouse strokes on the Draw page;
  *  3. the server's memory after each of 20 trainings in a row.
- * Run: npm run build && node --expose-gc --import tsx bench/studio.ts [--pairs 5]
+ * Run: npm run bench:studio [-- speed|latency|memory] [--pairs 10]   (builds first: the CLI and the worker run the built files)
  */
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { loadMnist, tensor } from '../src/index.js';
-import { buildModel, compileModel } from '../src/studio/model-spec.js';
+import { loadMnist } from '../src/index.js';
 import type { StartRunRequest } from '../src/studio/schemas.js';
 import { startStudio, type Studio } from '../src/studio/server.js';
 import type { RunView } from '../src/studio/store.js';
@@ -19,7 +22,7 @@ import type { RunView } from '../src/studio/store.js';
 /** What the Draw page exposes for timing (src/studio/page/draw-panel.ts). */
 interface DrawWindow { digitnetDraw: { latencies: number[] } }
 
-const pairs = Number(process.argv[process.argv.indexOf('--pairs') + 1]) || 5;
+const pairs = Number(process.argv[process.argv.indexOf('--pairs') + 1]) || 10;
 const median = (values: number[]): number => { const sorted = [...values].sort((a, b) => a - b); const middle = sorted.length >> 1; return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2; };
 const data = loadMnist();
 
@@ -29,12 +32,17 @@ const speedRequest: StartRunRequest = {
   training: { optimizer: 'adam', learningRate: null, loss: 'sparseCategoricalCrossentropy', epochs: 2, batchSize: 128, validation: 'none', earlyStoppingPatience: null, restoreBest: false, limit: null, seed: 1 },
 };
 
+// The CLI's flags for speedRequest: `digitnet train` in its own process, as a user runs it.
+const cliArguments = ['train', '--layers', '256,128', '--dropout', '0', '--activation', 'relu', '--optimizer', 'adam', '--loss', 'sparseCategoricalCrossentropy', '--epochs', '2', '--batch-size', '128', '--seed', '1', '--quiet'];
+const cliBinary = fileURLToPath(new URL('../bin/digitnet.js', import.meta.url));
+const figures = mkdtempSync(join(tmpdir(), 'digitnet-studio-bench-cli-'));
+
+/** `digitnet train` as a child process; its `fit` time from --json (fitSeconds), the figure the studio's trainSeconds matches. */
+// Asynchronous so the studio's server (idle meanwhile) keeps its connections served.
 async function cliFit(): Promise<number> {
-  const model = buildModel(speedRequest.model, 1);
-  compileModel(model, speedRequest.training);
-  const started = performance.now();
-  await model.fit(tensor(data.train.images, [60000, 784]), data.train.labels, { epochs: 2, batchSize: 128, verbose: 0, seed: 1 });
-  return (performance.now() - started) / 1000;
+  const json = join(figures, 'train.json');
+  await promisify(execFile)(process.execPath, [cliBinary, ...cliArguments, '--json', json]);
+  return (JSON.parse(readFileSync(json, 'utf8')) as { fitSeconds: number }).fitSeconds;
 }
 
 async function post(studio: Studio, path: string, body: unknown): Promise<RunView> {
@@ -64,7 +72,9 @@ async function speed(studio: Studio): Promise<void> {
   let messages = 0;
   watcher.on('message', () => messages++);
   await new Promise((resolve) => watcher.on('open', resolve));
+  // One of each first, untimed: the page cache holds MNIST and the built files for both.
   await cliFit();
+  await studioFit(studio);
   const cli: number[] = [];
   const inStudio: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
@@ -72,7 +82,7 @@ async function speed(studio: Studio): Promise<void> {
   }
   watcher.close();
   const ratios = cli.map((seconds, index) => inStudio[index]! / seconds);
-  console.log(`speed: 784-256-128-10, adam, batch 128, 2 epochs of 60,000, ${pairs} alternated pairs`);
+  console.log(`speed: 784-256-128-10, adam, batch 128, 2 epochs of 60,000, ${pairs} alternated pairs; CLI: digitnet ${cliArguments.join(' ')}`);
   console.log(`  CLI fit    s: ${cli.map((s) => s.toFixed(2)).join(' ')}  median ${median(cli).toFixed(2)}`);
   console.log(`  studio fit s: ${inStudio.map((s) => s.toFixed(2)).join(' ')}  median ${median(inStudio).toFixed(2)}`);
   console.log(`  studio/CLI per pair: ${ratios.map((r) => r.toFixed(3)).join(' ')}  median ${median(ratios).toFixed(3)}; ${messages} WebSocket messages`);

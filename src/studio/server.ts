@@ -19,6 +19,7 @@ import { registerFileRoutes } from './routes/files.js';
 import { registerModelRoutes } from './routes/model.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { TrainingRunner } from './runner.js';
+import { closeHdf5 } from '../saving/hdf5/hdf5.js';
 import { RequestError } from './schemas.js';
 import { newToken, queryToken, refusal, studioHosts, TOKEN_COOKIE } from './security.js';
 import { StudioStore } from './store.js';
@@ -115,6 +116,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       // A refused WebSocket upgrade leaves its socket outside fastify's keep-alive tracking.
       for (const socket of sockets) socket.destroy();
       await closed;
+      // Saving or loading .h5/.keras started the HDF5 worker, which would keep the process alive.
+      closeHdf5();
     },
   };
 }

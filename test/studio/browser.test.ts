@@ -155,6 +155,16 @@ test('the studio in Chromium: data, model, training, evaluation, drawing, saving
     const loaded = await waitFor('the loaded model', async () => ((await call(studio, 'GET', '/api/runs')).body as { runs: RunView[] }).runs.find((view) => view.kind === 'loaded'));
     assert.equal(loaded.evaluation!.accuracy, run.evaluation!.accuracy);
     await waitFor('the picker to choose it', async () => ((await page.locator('#chosen-model').inputValue()) === loaded.id ? true : undefined));
+    // The format choice: the same run as a TensorFlow.js folder, listed and loaded back as well.
+    await page.locator('#save-format').selectOption('tfjs');
+    await page.locator('#save-name').fill('browser-model');
+    await page.locator('#save-model').click();
+    await waitFor('the TensorFlow.js folder', async () => ((await page.locator('#files tr[data-file="browser-model.tfjs"]').count()) === 1 ? true : undefined));
+    assert.ok(existsSync(join(studio.workspaceDir, 'browser-model.tfjs', 'model.json')));
+    await page.locator('#files tr[data-file="browser-model.tfjs"] .load').click();
+    const fromTfjs = await waitFor('the loaded folder', async () => ((await call(studio, 'GET', '/api/runs')).body as { runs: RunView[] }).runs.find((view) => view.kind === 'loaded' && view.name === 'browser-model.tfjs'));
+    assert.equal(fromTfjs.evaluation!.accuracy, run.evaluation!.accuracy);
+    await waitFor('the picker to choose it', async () => ((await page.locator('#chosen-model').inputValue()) === fromTfjs.id ? true : undefined));
     await shoot(page, 'models');
 
     // Reload mid-training: the run is still there, still receiving points.

@@ -1,9 +1,10 @@
 /** The studio's server, endpoint by endpoint and message by message, with the bad requests it must refuse. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { unzipSync } from 'fflate';
 import WebSocket from 'ws';
 import type { EvaluationView } from '../../src/studio/evaluation.js';
 import type { StartRunRequest } from '../../src/studio/schemas.js';
@@ -227,7 +228,7 @@ describe('studio server', () => {
   test('save, list, download and load model files, inside the workspace only', async () => {
     const run = await finishedRun(studio, smallRun('to-save', 2000));
     const formats = (await call(studio, 'GET', '/api/formats')).body as { id: string }[];
-    assert.deepEqual(formats.map((format) => format.id), ['safetensors']);
+    assert.deepEqual(formats.map((format) => format.id), ['safetensors', 'keras', 'h5', 'tfjs', 'onnx']);
     const saved = await call(studio, 'POST', '/api/files/save', { model: run.id, name: 'kept', format: 'safetensors' });
     assert.equal(saved.status, 200, saved.text);
     assert.equal((saved.body as { name: string }).name, 'kept.safetensors');
@@ -250,7 +251,7 @@ describe('studio server', () => {
       ['POST', '/api/files/save', { model: run.id, name: '/tmp/abs', format: 'safetensors' }, /must be a plain name inside the workspace/],
       ['POST', '/api/files/save', { model: run.id, name: '..hidden', format: 'safetensors' }, /no "\.\."/],
       ['POST', '/api/files/save', { model: run.id, name: 'link', format: 'safetensors' }, /is a link to somewhere outside the workspace/],
-      ['POST', '/api/files/save', { model: run.id, name: 'x', format: 'keras' }, /format "keras" is unknown: allowed are safetensors/],
+      ['POST', '/api/files/save', { model: run.id, name: 'x', format: 'pickle' }, /format "pickle" is unknown: allowed are safetensors, keras, h5, tfjs, onnx\./],
       ['POST', '/api/files/load', { name: 'link.safetensors' }, /is a link to somewhere outside the workspace/],
       ['POST', '/api/files/load', { name: '../../etc/passwd' }, /must be a plain name/],
       ['POST', '/api/files/load', { name: 'notes.txt' }, /must end in \.safetensors/],
@@ -267,6 +268,62 @@ describe('studio server', () => {
     assert.equal(broken.status, 400);
     assert.match(errorOf(broken), /broken\.safetensors/);
     assert.equal((await call(studio, 'GET', '/api/files/download?name=missing.safetensors')).status, 404);
+  });
+
+  test('every format saves and loads back the same model; a TensorFlow.js folder downloads as a zip; bad files in one sentence', async () => {
+    const run = await finishedRun(studio, smallRun('formats', 2000));
+    const expected: Record<string, string> = { safetensors: 'every.safetensors', keras: 'every.keras', h5: 'every.h5', tfjs: 'every.tfjs', onnx: 'every.onnx' };
+    for (const [format, name] of Object.entries(expected)) {
+      const saved = await call(studio, 'POST', '/api/files/save', { model: run.id, name: 'every', format });
+      assert.equal(saved.status, 200, `${format}: ${saved.text}`);
+      assert.equal((saved.body as { name: string }).name, name);
+      assert.ok((saved.body as { bytes: number }).bytes > 25450 * 4, `${format} holds the weights`);
+    }
+    const listed = ((await call(studio, 'GET', '/api/files')).body as { files: { name: string; format: string; kind: string }[] }).files;
+    for (const [format, name] of Object.entries(expected)) {
+      assert.deepEqual(listed.filter((file) => file.name === name).map((file) => [file.format, file.kind]), [[format, format === 'tfjs' ? 'folder' : 'file']]);
+    }
+    for (const name of Object.values(expected)) {
+      const loaded = await call(studio, 'POST', '/api/files/load', { name });
+      assert.equal(loaded.status, 201, `${name}: ${loaded.text}`);
+      const view = loaded.body as RunView;
+      assert.equal(view.totalParams, run.totalParams, name);
+      assert.equal(view.evaluation!.accuracy, run.evaluation!.accuracy, `${name} predicts as the run does`);
+    }
+
+    const zip = await fetch(`${studio.base}/api/files/download?name=every.tfjs&token=${studio.token}`);
+    assert.equal(zip.status, 200);
+    assert.match(String(zip.headers.get('content-disposition')), /filename="every\.tfjs\.zip"/);
+    const entries = Object.keys(unzipSync(new Uint8Array(await zip.arrayBuffer())));
+    assert.ok(entries.includes('every.tfjs/model.json'), entries.join(', '));
+    assert.ok(entries.some((entry) => /^every\.tfjs\/group1-shard\d+of\d+\.bin$/.test(entry)), entries.join(', '));
+
+    // A loose model.json with its shards beside it reads as TensorFlow.js too.
+    const folder = join(studio.workspaceDir, 'every.tfjs');
+    for (const entry of readdirSync(folder)) copyFileSync(join(folder, entry), join(studio.workspaceDir, entry));
+    const loose = await call(studio, 'POST', '/api/files/load', { name: 'model.json' });
+    assert.equal(loose.status, 201, loose.text);
+    assert.equal((loose.body as RunView).evaluation!.accuracy, run.evaluation!.accuracy);
+
+    const outside = mkdtempSync(join(tmpdir(), 'digitnet-outside-'));
+    writeFileSync(join(outside, 'model.json'), '{}');
+    mkdirSync(join(studio.workspaceDir, 'linked.tfjs'));
+    symlinkSync(join(outside, 'model.json'), join(studio.workspaceDir, 'linked.tfjs', 'model.json'));
+    writeFileSync(join(studio.workspaceDir, 'broken.keras'), 'not a zip');
+    writeFileSync(join(studio.workspaceDir, 'broken.h5'), 'not HDF5');
+    writeFileSync(join(studio.workspaceDir, 'broken.onnx'), Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]));
+    writeFileSync(join(studio.workspaceDir, 'broken.json'), '{"format": "layers-model"}');
+    for (const name of ['broken.keras', 'broken.h5', 'broken.onnx', 'broken.json', 'linked.tfjs']) {
+      const reply = await call(studio, 'POST', '/api/files/load', { name });
+      assert.equal(reply.status, 400, `${name}: ${reply.text}`);
+      const message = errorOf(reply);
+      assert.ok(!message.includes(studio.workspaceDir), `${name}: the workspace's path stays on the server: ${message}`);
+      assert.match(message, /^[^\n]+[.]$/, `${name}: one sentence: ${message}`);
+      assert.ok(message.includes(name), `${name} is named: ${message}`);
+    }
+    const missing = await call(studio, 'POST', '/api/files/load', { name: 'missing.onnx' });
+    assert.equal(missing.status, 404);
+    assert.equal(errorOf(missing), 'There is no model "missing.onnx" in the workspace.');
   });
 
   test('a categorical-crossentropy preset and an image-shaped input train too', async () => {

@@ -23,6 +23,9 @@ export class CurveChart {
     const key = shown.map((run) => `${run.id}:${run.epochPoints.some((point) => point.val_loss !== undefined)}`).join(',');
     const tables: uPlot.AlignedData[] = [];
     const series: uPlot.Series[] = [{ label: 'epoch', value: (_plot, value) => (value === null ? '' : value.toFixed(2)) }];
+    // The legend tells train from validation: a filled square for the batch curve, a dotted outline for the epoch points.
+    const markerFills: string[] = ['transparent'];
+    const markerStyles: string[] = ['solid'];
     let points = 0;
     shown.forEach((run, index) => {
       const colour = colourOf(index);
@@ -30,10 +33,14 @@ export class CurveChart {
       tables.push([run.points.map((point) => point.step / steps), run.points.map((point) => point[this.metric])]);
       points += run.points.length;
       series.push({ label: `${run.name} (train)`, stroke: colour, width: 1.5, spanGaps: true, points: { show: false } });
+      markerFills.push(colour);
+      markerStyles.push('solid');
       if (run.epochPoints.some((point) => point.val_loss !== undefined)) {
         const name = this.metric === 'loss' ? 'val_loss' : 'val_accuracy';
         tables.push([run.epochPoints.map((point) => point.epoch + 1), run.epochPoints.map((point) => point[name] ?? null) as number[]]);
         series.push({ label: `${run.name} (validation)`, stroke: colour, width: 0, dash: [4, 4], spanGaps: true, points: { show: true, size: 7, fill: colour } });
+        markerFills.push('transparent');
+        markerStyles.push('dotted');
       }
     });
     this.container.dataset.points = String(points);
@@ -49,7 +56,7 @@ export class CurveChart {
         series,
         scales: { x: { time: false } },
         axes: [{ label: 'epoch' }, { label: this.metric, size: 60 }],
-        legend: { live: false },
+        legend: { live: false, markers: { width: 2, fill: (_plot, index) => markerFills[index] ?? 'transparent', dash: (_plot, index) => markerStyles[index] ?? 'solid' } },
       }, data, this.container);
     } else {
       this.plot.setData(data);

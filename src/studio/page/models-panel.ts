@@ -3,8 +3,8 @@ import { api, withToken } from './api.js';
 import type { App } from './app.js';
 import { clear, count, h } from './dom.js';
 
-interface FormatView { id: string; label: string; extension: string; loadable: boolean }
-interface FileView { name: string; bytes: number; modified: number; loadable: boolean }
+interface FormatView { id: string; label: string; extension: string; kind: 'file' | 'folder' }
+interface FileView { name: string; format: string; kind: 'file' | 'folder'; bytes: number; modified: number }
 
 export function modelsPanel(root: HTMLElement, app: App): void {
   const formatSelect = h('select', { id: 'save-format' });
@@ -20,12 +20,12 @@ export function modelsPanel(root: HTMLElement, app: App): void {
   async function refresh(): Promise<void> {
     const listing = await api<{ workspace: string; files: FileView[] }>('GET', '/api/files');
     where.textContent = `Workspace: ${listing.workspace}`;
-    clear(files, ...(listing.files.length === 0 ? [h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'No model files yet.'))] : listing.files.map((file) => h('tr', { 'data-file': file.name },
-      h('td', {}, file.name), h('td', { class: 'num' }, `${count(Math.round(file.bytes / 1024))} KiB`),
+    clear(files, ...(listing.files.length === 0 ? [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No model files yet.'))] : listing.files.map((file) => h('tr', { 'data-file': file.name },
+      h('td', {}, file.name), h('td', {}, file.kind === 'folder' ? `${file.format} (folder)` : file.format), h('td', { class: 'num' }, `${count(Math.round(file.bytes / 1024))} KiB`),
       h('td', {}, new Date(file.modified).toLocaleString()),
       h('td', { class: 'actions' },
-        file.loadable ? h('button', { class: 'secondary load', onclick: () => report(api<{ id: string; name: string }>('POST', '/api/files/load', { name: file.name }).then((run) => { app.select(run.id); return `Loaded ${file.name} as ${run.id}.`; })) }, 'Load') : null,
-        h('a', { class: 'button secondary', href: withToken(`/api/files/download?name=${encodeURIComponent(file.name)}`), download: file.name }, 'Download'))))));
+        h('button', { class: 'secondary load', onclick: () => report(api<{ id: string; name: string }>('POST', '/api/files/load', { name: file.name }).then((run) => { app.select(run.id); return `Loaded ${file.name} as ${run.id}.`; })) }, 'Load'),
+        h('a', { class: 'button secondary', href: withToken(`/api/files/download?name=${encodeURIComponent(file.name)}`), download: file.kind === 'folder' ? `${file.name}.zip` : file.name }, file.kind === 'folder' ? 'Download .zip' : 'Download'))))));
   }
 
   function updateChosen(id: string | null): void {
@@ -41,7 +41,7 @@ export function modelsPanel(root: HTMLElement, app: App): void {
   } }, 'Save');
 
   void api<FormatView[]>('GET', '/api/formats').then((formats) => {
-    for (const format of formats) formatSelect.append(h('option', { value: format.id }, `${format.label} — ${format.extension}`));
+    for (const format of formats) formatSelect.append(h('option', { value: format.id }, `${format.label} — ${format.kind === 'folder' ? `NAME${format.extension}/` : format.extension}`));
   });
   app.onSelect((id) => { nameInput.value = ''; updateChosen(id); });
   app.state.on(() => updateChosen(app.selected()));
@@ -49,7 +49,7 @@ export function modelsPanel(root: HTMLElement, app: App): void {
   clear(root,
     h('section', { class: 'card' }, h('h2', {}, 'Save the chosen run'), chosen, h('div', { class: 'toolbar' }, nameInput, formatSelect, save), message, problem),
     h('section', { class: 'card' }, h('h2', {}, 'Model files in the workspace'), where,
-      h('table', { class: 'table' }, h('thead', {}, h('tr', {}, h('th', {}, 'file'), h('th', { class: 'num' }, 'size'), h('th', {}, 'modified'), h('th', {}, ''))), files)),
+      h('table', { class: 'table' }, h('thead', {}, h('tr', {}, h('th', {}, 'file'), h('th', {}, 'format'), h('th', { class: 'num' }, 'size'), h('th', {}, 'modified'), h('th', {}, ''))), files)),
   );
   updateChosen(app.selected());
   void refresh();
