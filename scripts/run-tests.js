@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the library (the CLI tests run the built `digitnet`), type-checks the tests, examples and
+// Builds the library, ESM and CommonJS (the CLI tests run the built `digitnet`), type-checks the tests, examples and
 // benchmarks with it (tsx runs them without checking types, and some tests are about the types),
 // then runs every test/**/*.test.ts with Node's own test runner. Extra arguments are passed
 // through (e.g. a single file), and then the type check is left out.
@@ -17,7 +17,7 @@ function findTests(directory) {
   return found.sort();
 }
 
-const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const requested = process.argv.slice(2);
