@@ -22,7 +22,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const requested = process.argv.slice(2);
 if (requested.length === 0) {
-  const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+  // npm run, not npx tsc: tslab's bundled TypeScript 5.0 also installs a `tsc` bin, which may win the link.
+  const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 }
 const files = requested.length > 0 ? requested : findTests('test');

@@ -27,6 +27,8 @@ import {
 import { deserializeLayer } from '../layers/index.js';
 import { saveModel, type SaveOptions } from '../saving/model-file.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
+import { notebookKernel } from '../notebook/kernel.js';
+import { summaryHtml } from '../notebook/summary-html.js';
 import { Workspace } from './workspace.js';
 
 export interface CompileOptions {
@@ -253,8 +255,11 @@ export class Sequential implements CallbackModel {
     return summaryRows(this.requireBuilt().layers);
   }
 
-  summary(print: (line: string) => void = console.log): void {
-    print(this.summaryText());
+  summary(print?: (line: string) => void): void {
+    // In a notebook (and unless told where to print) the table is the cell's HTML output.
+    const kernel = print === undefined ? notebookKernel() : undefined;
+    if (kernel) return kernel.display.html(summaryHtml(this.name, this.summaryRows()));
+    (print ?? console.log)(this.summaryText());
   }
 
   /** All trainable weights in Keras's order: layer by layer, kernel then bias. */
@@ -350,7 +355,7 @@ export class Sequential implements CallbackModel {
     const steps = Math.ceil(trainCount / batchSize);
     const history = new History();
     const callbacks: Callback[] = [];
-    if (verbose > 0) callbacks.push(new ProgressBar(parsed.progressStream ?? process.stdout));
+    if (verbose > 0) callbacks.push(new ProgressBar(parsed.progressStream));
     callbacks.push(...(parsed.callbacks ?? []), history);
     const accuracyName = this.metricNames[0];
     const reported = accuracyName ? ['loss', accuracyName] : ['loss'];
