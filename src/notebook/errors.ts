@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, sep } from 'node:path';
+import { inspect } from 'node:util';
 import { notebookKernel } from './kernel.js';
 
 type PrepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) => unknown;
@@ -28,7 +29,13 @@ export function installNotebookErrorFormat(): void {
   const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]): unknown => {
     const thrower = (frames[0]?.getFileName() ?? '').replace(/^file:\/\//, '');
-    if (ours.some((folder) => thrower.startsWith(folder))) return `${error.name}: ${error.message}`;
+    if (ours.some((folder) => thrower.startsWith(folder))) {
+      const sentence = `${error.name}: ${error.message}`;
+      // Node's vm prefixes a thrown error's stack with the source line it came from; tslab prints
+      // errors with util.inspect, which asks this first and so shows the sentence alone.
+      Object.defineProperty(error, inspect.custom, { value: () => sentence, enumerable: false, configurable: true });
+      return sentence;
+    }
     if (previous) return previous(error, frames);
     return `${error.name}: ${error.message}${frames.map((frame) => `\n    at ${String(frame)}`).join('')}`;
   };
