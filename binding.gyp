@@ -8,7 +8,11 @@
         "native/src/thread_pool.cc",
         "native/src/kernels_generic.cc",
         "native/src/kernels_avx2.cc",
-        "native/src/kernels_avx512.cc"
+        "native/src/kernels_avx512.cc",
+        "native/src/precision.cc",
+        "native/src/kernels_int8_avx2.cc",
+        "native/src/kernels_int8_vnni.cc",
+        "native/src/kernels_bf16.cc"
       ],
       "defines": ["NAPI_VERSION=8"],
       "cflags": ["-O3", "-fno-math-errno"],

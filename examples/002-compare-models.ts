@@ -74,7 +74,7 @@ const fits: { name: string; history: History }[] = [];
 
 async function fitAndScore(name: string, model: Sequential, epochs: number, patience: number | null, reported?: { accuracy: number; loss: number }): Promise<History> {
   model.summary();
-  console.log(`Loss function: ${model.loss} · Optimizer: ${model.optimizer?.name} · Metrics: ${model.metrics.join(', ')}`);
+  console.log(`Loss function: ${model.loss} · Optimizer: ${model.optimizer?.name} · Metrics: ${model.metricsNames.join(', ')}`);
   const started = performance.now();
   const fit = await model.fit(xTrain, yTrain, {
     batchSize,

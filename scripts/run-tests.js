@@ -25,6 +25,7 @@ if (requested.length === 0) {
   // npm run, not npx tsc: tslab's bundled TypeScript 5.0 also installs a `tsc` bin, which may win the link.
   const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+  // (typecheck also checks the studio's page, which is browser code, with the DOM's types.)
 }
 const files = requested.length > 0 ? requested : findTests('test');
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });

@@ -8,9 +8,9 @@ import { installNotebookErrorFormat } from './notebook/errors.js';
 installNotebookErrorFormat();
 
 export { sequential, Sequential } from './models/sequential.js';
-export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, SequentialOptions } from './models/sequential.js';
+export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, PredictOptions, SequentialOptions } from './models/sequential.js';
 export type { SummaryRow } from './models/summary.js';
-export type { TargetInput } from './models/inputs.js';
+export type { TargetInput } from './trainers/data-adapters/array-data-adapter.js';
 
 export { activation, Activation, dense, Dense, dropout, Dropout, flatten, Flatten, Layer } from './layers/index.js';
 export type { ActivationOptions, DenseOptions, DropoutOptions, FlattenOptions, LayerConfig, Weight } from './layers/index.js';
@@ -24,13 +24,43 @@ export type { AdamOptions } from './optimizers/adam.js';
 export type { RmspropOptions } from './optimizers/rmsprop.js';
 export type { SgdOptions } from './optimizers/sgd.js';
 
+export {
+  accuracy,
+  Accuracy,
+  auc,
+  AUC,
+  categoricalAccuracy,
+  CategoricalAccuracy,
+  f1Score,
+  F1Score,
+  meanAbsoluteError,
+  MeanAbsoluteError,
+  meanSquaredErrorMetric,
+  MeanSquaredError,
+  Metric,
+  METRIC_NAMES,
+  precision,
+  Precision,
+  recall,
+  Recall,
+  sparseCategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  SparseTopKCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  TopKCategoricalAccuracy,
+} from './metrics/index.js';
+export type { AucOptions, F1Average, F1ScoreOptions, MetricBatch, MetricConfig, MetricName, MetricOptions, ThresholdOptions, TopKOptions } from './metrics/index.js';
+export type { KerasSpelled } from './naming.js';
+
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
 export { History } from './callbacks/history.js';
 export { ProgressBar } from './callbacks/progress-bar.js';
 export type { Callback, CallbackModel, Logs, TrainingParams } from './callbacks/callback.js';
 
-export { loadModel, saveModel } from './saving/model-file.js';
+export { exportModel, FORMATS, formatForLoading, formatForSaving, formatNamed, loadModel, loadWeights, registerFormat, saveModel, saveWeights } from './saving/formats.js';
+export type { ExportOptions, ModelFormat } from './saving/formats.js';
 export { setRandomSeed } from './random/seed.js';
 
 export { tensor, imagesOf } from './data/tensor.js';
@@ -50,7 +80,10 @@ export { readDigitPng, prepareDigit } from './data/image.js';
 export { renderDigit, renderDigitRow } from './data/terminal.js';
 
 export { getEngine, describeEngine } from './engine/select.js';
-export type { Engine } from './engine/engine.js';
+export type { Engine, MatrixPrecision, PrecisionSupport, QuantizedKernel } from './engine/engine.js';
+export { globalPolicy, setGlobalPolicy } from './precision/policy.js';
+export type { DTypePolicyName } from './precision/policy.js';
+export type { InferencePrecision } from './precision/inference.js';
 
 export { buildMlp, buildPresetModel, DEFAULT_PRESET, findPreset, PRESETS } from './models/presets.js';
 export type { HiddenLayer, Preset } from './models/presets.js';
@@ -120,3 +153,6 @@ export type {
 } from './experiments/index.js';
 export { modelSummaryOf, reportInputFromModel, reportInputFromRun, testResultsOf, trainingHistoryOf } from './report/from-model.js';
 export type { RunReportSource } from './report/from-model.js';
+
+export { loadTfjs, saveTfjs, tfjsFormat } from './saving/tfjs/tfjs-format.js';
+export { encodeOnnx, loadOnnx, onnxFormat, saveOnnx } from './saving/onnx/onnx-format.js';

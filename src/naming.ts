@@ -1,12 +1,23 @@
 /**
- * Keras's Python spelling of a name ('sparse_categorical_crossentropy', 'glorot_uniform') from its
- * TypeScript spelling, so that the types accept what the parsers below already accept at run time.
+ * Keras's Python spelling of a name ('sparse_categorical_crossentropy', 'glorot_uniform',
+ * 'beta_1') from its TypeScript spelling, so that the types accept what the parsers below already
+ * accept at run time.
  */
 export type SnakeCase<Name extends string> = Name extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  ? `${Head extends Digit ? `_${Head}` : Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
   : Name;
 
-/** 'sparse_categorical_crossentropy' → 'sparseCategoricalCrossentropy'; other names pass unchanged. */
+type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+
+/**
+ * An options object that also takes each option under Keras's snake_case spelling
+ * (`batch_size` for `batchSize`, `beta_1` for `beta1`); parseOptions renames them.
+ */
+export type KerasSpelled<Options> = Options & {
+  [Key in keyof Options as Key extends string ? (SnakeCase<Key> extends Key ? never : SnakeCase<Key>) : never]?: Options[Key];
+};
+
+/** 'sparse_categorical_crossentropy' → 'sparseCategoricalCrossentropy', 'beta_1' → 'beta1'; other names pass unchanged. */
 export function camelFromSnake(name: string): string {
-  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }

@@ -16,6 +16,7 @@
 
 #include "gemm.h"
 #include "kernels.h"
+#include "precision.h"
 #include "random.h"
 #include "thread_pool.h"
 
@@ -70,6 +71,7 @@ const char* typeName(napi_typedarray_type type) {
     case napi_float32_array: return "Float32Array";
     case napi_float64_array: return "Float64Array";
     case napi_uint8_array: return "Uint8Array";
+    case napi_int8_array: return "Int8Array";
     case napi_int32_array: return "Int32Array";
     case napi_uint32_array: return "Uint32Array";
     default: return "another typed array";
@@ -138,6 +140,53 @@ bool number(napi_env env, const char* method, const char* name, napi_value value
 #define CHECK(expression) \
   if (!(expression)) return nullptr
 
+// Like ARGS, with up to `optional` more arguments after the n required (argv holds them, undefined when not given).
+#define ARGS_OPTIONAL(n, optional)                          \
+  size_t argc = n + optional;                               \
+  napi_value argv[n + optional];                            \
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr); \
+  if (argc < n) {                                           \
+    fail(env, "%s expects %d arguments.", METHOD, n);       \
+    return nullptr;                                         \
+  }                                                         \
+  for (size_t extra = argc; extra < n + optional; extra++) napi_get_undefined(env, &argv[extra])
+
+// The precision of a matrix product: undefined or "float32" (0), "bfloat16" (1: bf16 inputs, fp32
+// sums, on AVX512_BF16 when the CPU has it) or "bfloat16-emulated" (2: the fp32 kernels on rounded
+// inputs even there, for tests).
+enum Precision { kFloat32 = 0, kBfloat16 = 1, kBfloat16Emulated = 2 };
+
+bool precisionArgument(napi_env env, const char* method, napi_value value, int* out) {
+  *out = kFloat32;
+  if (isNullish(env, value)) return true;
+  char text[32];
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, text, sizeof text, &length) != napi_ok) {
+    return fail(env, "%s: precision must be a string (\"float32\" or \"bfloat16\").", method);
+  }
+  if (strcmp(text, "float32") == 0) return true;
+  if (strcmp(text, "bfloat16") == 0) {
+    *out = kBfloat16;
+    return true;
+  }
+  if (strcmp(text, "bfloat16-emulated") == 0) {
+    *out = kBfloat16Emulated;
+    return true;
+  }
+  return fail(env, "%s: precision \"%s\" is unknown; use \"float32\" or \"bfloat16\".", method, text);
+}
+
+bool bfloat16Hardware = false;
+
+// gemm() at the given precision.
+void product(const GemmProblem& problem, int precision) {
+  if (precision == kFloat32) {
+    gemm(isa, pool, threadCount, problem);
+  } else {
+    gemmBfloat16(isa, pool, threadCount, problem, precision == kBfloat16 && bfloat16Hardware);
+  }
+}
+
 // ---- parallel elementwise ---------------------------------------------------------------------
 
 template <typename F>
@@ -203,6 +252,8 @@ napi_value Configure(napi_env env, napi_callback_info info) {
   // With other environments sharing the pool, it cannot be resized under them.
   threadCount = std::min(threads, pool->size());
   isa = bestKernels(requested);
+  // vdpbf16ps only when the AVX-512 kernels are in use (DIGITNET_SIMD=avx2 tests the rest).
+  bfloat16Hardware = bfloat16Native() && strcmp(isa->name, "avx512") == 0;
   // For benchmarks: DIGITNET_SPARSE_FORWARD / DIGITNET_SPARSE_GRADIENT set the shares of nonzeros
   // below which the sparse paths run (0 turns them off, 2 forces them).
   {
@@ -345,8 +396,9 @@ void finishActivation(float* out, int m, int n, int activation) {
 
 #define METHOD "denseForward"
 napi_value DenseForward(napi_env env, napi_callback_info info) {
-  ARGS(8);
-  int m, k, n, activation;
+  ARGS_OPTIONAL(8, 1);
+  int m, k, n, activation, precision;
+  CHECK(precisionArgument(env, METHOD, argv[8], &precision));
   CHECK(size(env, METHOD, "m", argv[4], &m));
   CHECK(size(env, METHOD, "k", argv[5], &k));
   CHECK(size(env, METHOD, "n", argv[6], &n));
@@ -361,7 +413,7 @@ napi_value DenseForward(napi_env env, napi_callback_info info) {
   CHECK(optionalArray(env, METHOD, "bias", argv[2], napi_float32_array, n, &bias));
   CHECK(array(env, METHOD, "out", argv[3], napi_float32_array, static_cast<long>(m) * n, &out));
   GemmProblem problem = {m, n, k, input, k, 1, kernel, n, 1, out, n, bias, activation == 1, nullptr};
-  gemm(isa, pool, threadCount, problem);
+  product(problem, precision);
   finishActivation(out, m, n, activation);
   return nullptr;
 }
@@ -516,8 +568,9 @@ napi_value GatherSparseRows(napi_env env, napi_callback_info info) {
 #define METHOD "sparseDenseForward"
 // sparseDenseForward(rowStarts, columns, values, kernel, bias, out, m, k, n, activation)
 napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
-  ARGS(10);
-  int m, k, n, activation;
+  ARGS_OPTIONAL(10, 1);
+  int m, k, n, activation, precision;
+  CHECK(precisionArgument(env, METHOD, argv[10], &precision));
   CHECK(size(env, METHOD, "m", argv[6], &m));
   CHECK(size(env, METHOD, "k", argv[7], &k));
   CHECK(size(env, METHOD, "n", argv[8], &n));
@@ -532,6 +585,11 @@ napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
   CHECK(array(env, METHOD, "kernel", argv[3], napi_float32_array, static_cast<long>(k) * n, &kernel));
   CHECK(optionalArray(env, METHOD, "bias", argv[4], napi_float32_array, n, &bias));
   CHECK(array(env, METHOD, "out", argv[5], napi_float32_array, static_cast<long>(m) * n, &out));
+  if (precision != kFloat32) {
+    // The nonzeros and the kernel rounded to bf16; the products of two bf16 values are exact in fp32.
+    input.values = bfloat16Copy(pool, threadCount, input.values, input.rowStarts[m], 0);
+    kernel = const_cast<float*>(bfloat16Copy(pool, threadCount, kernel, static_cast<long>(k) * n, 1));
+  }
   sparseRowsProduct(isa, pool, threadCount, input, m, k, kernel, n, out, bias, activation == 1);
   finishActivation(out, m, n, activation);
   return nullptr;
@@ -541,8 +599,9 @@ napi_value SparseDenseForward(napi_env env, napi_callback_info info) {
 #define METHOD "sparseWeightGradient"
 // sparseWeightGradient(rowStarts, columns, values, gradOutput, gradKernel, gradBias, m, k, n)
 napi_value SparseWeightGradient(napi_env env, napi_callback_info info) {
-  ARGS(9);
-  int m, k, n;
+  ARGS_OPTIONAL(9, 1);
+  int m, k, n, precision;
+  CHECK(precisionArgument(env, METHOD, argv[9], &precision));
   CHECK(size(env, METHOD, "m", argv[6], &m));
   CHECK(size(env, METHOD, "k", argv[7], &k));
   CHECK(size(env, METHOD, "n", argv[8], &n));
@@ -552,6 +611,17 @@ napi_value SparseWeightGradient(napi_env env, napi_callback_info info) {
   CHECK(array(env, METHOD, "gradOutput", argv[3], napi_float32_array, static_cast<long>(m) * n, &gradOutput));
   CHECK(array(env, METHOD, "gradKernel", argv[4], napi_float32_array, static_cast<long>(k) * n, &gradKernel));
   CHECK(optionalArray(env, METHOD, "gradBias", argv[5], napi_float32_array, n, &gradBias));
+  if (precision != kFloat32) {
+    // The bias gradient from gradOutput as given (fp32, summed in order of rows as gemm() does).
+    if (gradBias) {
+      for (int j = 0; j < n; j++) gradBias[j] = 0.0f;
+      for (int r = 0; r < m; r++)
+        for (int j = 0; j < n; j++) gradBias[j] += gradOutput[static_cast<long>(r) * n + j];
+      gradBias = nullptr;
+    }
+    input.values = bfloat16Copy(pool, threadCount, input.values, input.rowStarts[m], 0);
+    gradOutput = const_cast<float*>(bfloat16Copy(pool, threadCount, gradOutput, static_cast<long>(m) * n, 1));
+  }
   sparseRowsGradient(isa, pool, threadCount, input, m, k, gradOutput, n, gradKernel, gradBias);
   return nullptr;
 }
@@ -642,8 +712,9 @@ napi_value ActivationBackward(napi_env env, napi_callback_info info) {
 
 #define METHOD "inputGradient"
 napi_value InputGradient(napi_env env, napi_callback_info info) {
-  ARGS(6);
-  int m, k, n;
+  ARGS_OPTIONAL(6, 1);
+  int m, k, n, precision;
+  CHECK(precisionArgument(env, METHOD, argv[6], &precision));
   CHECK(size(env, METHOD, "m", argv[3], &m));
   CHECK(size(env, METHOD, "k", argv[4], &k));
   CHECK(size(env, METHOD, "n", argv[5], &n));
@@ -653,15 +724,16 @@ napi_value InputGradient(napi_env env, napi_callback_info info) {
   CHECK(array(env, METHOD, "gradInput", argv[2], napi_float32_array, static_cast<long>(m) * k, &gradInput));
   // gradInput[m×k] = gradOutput[m×n] · kernelᵀ: the reduction runs over n.
   GemmProblem problem = {m, k, n, gradOutput, n, 1, kernel, 1, n, gradInput, k, nullptr, 0, nullptr};
-  gemm(isa, pool, threadCount, problem);
+  product(problem, precision);
   return nullptr;
 }
 #undef METHOD
 
 #define METHOD "weightGradient"
 napi_value WeightGradient(napi_env env, napi_callback_info info) {
-  ARGS(7);
-  int m, k, n;
+  ARGS_OPTIONAL(7, 1);
+  int m, k, n, precision;
+  CHECK(precisionArgument(env, METHOD, argv[7], &precision));
   CHECK(size(env, METHOD, "m", argv[4], &m));
   CHECK(size(env, METHOD, "k", argv[5], &k));
   CHECK(size(env, METHOD, "n", argv[6], &n));
@@ -672,7 +744,7 @@ napi_value WeightGradient(napi_env env, napi_callback_info info) {
   CHECK(optionalArray(env, METHOD, "gradBias", argv[3], napi_float32_array, n, &gradBias));
   // gradKernel[k×n] = inputᵀ · gradOutput: the reduction runs over the batch m.
   GemmProblem problem = {k, n, m, input, 1, k, gradOutput, n, 1, gradKernel, n, nullptr, 0, gradBias};
-  gemm(isa, pool, threadCount, problem);
+  product(problem, precision);
   return nullptr;
 }
 #undef METHOD
@@ -933,6 +1005,108 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// ---- int8 inference -----------------------------------------------------------------------------
+
+#define METHOD "int8PackedBytes"
+// int8PackedBytes(k, n) → the bytes a packed int8 kernel of k×n takes.
+napi_value Int8PackedBytes(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int k, n;
+  CHECK(size(env, METHOD, "k", argv[0], &k));
+  CHECK(size(env, METHOD, "n", argv[1], &n));
+  napi_value result;
+  napi_create_double(env, static_cast<double>(int8PackedBytes(k, n)), &result);
+  return result;
+}
+#undef METHOD
+
+#define METHOD "int8QuantizeKernel"
+// int8QuantizeKernel(kernel, k, n, packed, scales, columnSums): see precision.h.
+napi_value Int8QuantizeKernel(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int k, n;
+  CHECK(size(env, METHOD, "k", argv[1], &k));
+  CHECK(size(env, METHOD, "n", argv[2], &n));
+  float *kernel, *scales;
+  int8_t* packed;
+  int32_t* columnSums;
+  CHECK(array(env, METHOD, "kernel", argv[0], napi_float32_array, static_cast<long>(k) * n, &kernel));
+  CHECK(array(env, METHOD, "packed", argv[3], napi_int8_array, int8PackedBytes(k, n), &packed));
+  CHECK(array(env, METHOD, "scales", argv[4], napi_float32_array, n, &scales));
+  CHECK(array(env, METHOD, "columnSums", argv[5], napi_int32_array, n, &columnSums));
+  int8QuantizeKernel(kernel, k, n, packed, scales, columnSums);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "int8DenseForward"
+// int8DenseForward(input, packed, scales, columnSums, bias, out, m, k, n, activation[, kernel]):
+// kernel is "auto" (default), "reference", "avx2" or "vnni" (tests compare them).
+napi_value Int8DenseForward(napi_env env, napi_callback_info info) {
+  ARGS_OPTIONAL(10, 1);
+  int m, k, n, activation;
+  CHECK(size(env, METHOD, "m", argv[6], &m));
+  CHECK(size(env, METHOD, "k", argv[7], &k));
+  CHECK(size(env, METHOD, "n", argv[8], &n));
+  CHECK(size(env, METHOD, "activation", argv[9], &activation));
+  if (activation > 4) {
+    fail(env, "int8DenseForward: activation code %d is unknown; use 0..4.", activation);
+    return nullptr;
+  }
+  Int8Kernel choice = kInt8Auto;
+  if (!isNullish(env, argv[10])) {
+    char text[32];
+    size_t length = 0;
+    if (napi_get_value_string_utf8(env, argv[10], text, sizeof text, &length) != napi_ok) {
+      fail(env, "int8DenseForward: kernel must be a string.");
+      return nullptr;
+    }
+    if (strcmp(text, "auto") == 0) choice = kInt8Auto;
+    else if (strcmp(text, "reference") == 0) choice = kInt8Reference;
+    else if (strcmp(text, "avx2") == 0) choice = kInt8Avx2;
+    else if (strcmp(text, "vnni") == 0) choice = kInt8Vnni;
+    else {
+      fail(env, "int8DenseForward: kernel \"%s\" is unknown; use \"auto\", \"reference\", \"avx2\" or \"vnni\".", text);
+      return nullptr;
+    }
+  }
+  Int8Microkernel kernel = int8Microkernel(choice);
+  if (!kernel) {
+    fail(env, "int8DenseForward: this CPU cannot run the kernel asked for.");
+    return nullptr;
+  }
+  float *input, *scales, *bias, *out;
+  int8_t* packed;
+  int32_t* columnSums;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, static_cast<long>(m) * k, &input));
+  CHECK(array(env, METHOD, "packed", argv[1], napi_int8_array, int8PackedBytes(k, n), &packed));
+  CHECK(array(env, METHOD, "scales", argv[2], napi_float32_array, n, &scales));
+  CHECK(array(env, METHOD, "columnSums", argv[3], napi_int32_array, n, &columnSums));
+  CHECK(optionalArray(env, METHOD, "bias", argv[4], napi_float32_array, n, &bias));
+  CHECK(array(env, METHOD, "out", argv[5], napi_float32_array, static_cast<long>(m) * n, &out));
+  int8DenseForward(pool, threadCount, kernel, input, m, k, packed, scales, columnSums, n, bias, activation == 1, out);
+  finishActivation(out, m, n, activation);
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "capabilities"
+// capabilities() → { bfloat16: "avx512_bf16" | "emulated", int8: "vnni" | "avx2" | "reference" }:
+// what the reduced-precision products run on here.
+napi_value Capabilities(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, bf16, int8;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, bfloat16Hardware ? "avx512_bf16" : "emulated", NAPI_AUTO_LENGTH, &bf16);
+  const Int8Microkernel chosen = int8Microkernel(kInt8Auto);
+  const char* int8Name = chosen == int8Microkernel(kInt8Reference) ? "reference" : chosen == int8Microkernel(kInt8Vnni) ? "vnni" : "avx2";
+  napi_create_string_utf8(env, int8Name, NAPI_AUTO_LENGTH, &int8);
+  napi_set_named_property(env, result, "bfloat16", bf16);
+  napi_set_named_property(env, result, "int8", int8);
+  return result;
+}
+#undef METHOD
+
 void cleanup(void*) {
   if (environments.fetch_sub(1) == 1) {
     delete pool;
@@ -969,6 +1143,10 @@ NAPI_MODULE_INIT() {
       {"adamUpdate", AdamUpdate},
       {"rmspropUpdate", RmspropUpdate},
       {"sgdUpdate", SgdUpdate},
+      {"int8PackedBytes", Int8PackedBytes},
+      {"int8QuantizeKernel", Int8QuantizeKernel},
+      {"int8DenseForward", Int8DenseForward},
+      {"capabilities", Capabilities},
   };
   for (const Entry& entry : entries) {
     napi_value function;
@@ -981,7 +1159,10 @@ NAPI_MODULE_INIT() {
   // Usable before configure() is called: every instruction set the CPU has, one thread.
   {
     std::lock_guard<std::mutex> lock(setupMutex);
-    if (!isa) isa = bestKernels("auto");
+    if (!isa) {
+      isa = bestKernels("auto");
+      bfloat16Hardware = bfloat16Native() && strcmp(isa->name, "avx512") == 0;
+    }
     if (!pool) pool = new ThreadPool(1);
     environments.fetch_add(1);
   }

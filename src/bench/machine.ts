@@ -5,11 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-
-/** FLOPs per cycle per core with two 512-bit FMA units: 2 units × 16 floats × 2 (multiply + add). */
-export const AVX512_FLOPS_PER_CYCLE = 64;
-/** With AVX2's two 256-bit FMA units. */
-export const AVX2_FLOPS_PER_CYCLE = 32;
+import { describeSimdFeatures, peakRule } from './peak.js';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -19,10 +15,16 @@ export interface MachineInfo {
   clockSource: string;
   /** AVX-512 or AVX2 FMA, read from the CPU flags. */
   vectorUnit: 'avx512' | 'avx2' | 'unknown';
+  /** fp32 FLOP per cycle per core, from the vendor and microarchitecture (src/bench/peak.ts). */
   flopsPerCycle: number | null;
   peakGflops: number | null;
-  /** How the peak was computed, e.g. "2 cores × 2.79 GHz × 64 FLOP/cycle". */
+  /** How the peak was computed, e.g. "2 cores × 2.45 GHz × 32 FLOP/cycle (AMD Zen 3 …)". */
   peakFormula: string;
+  /** The bf16 peak: twice fp32 with avx512_bf16, fp32's where bf16 is emulated. */
+  bf16PeakGflops: number | null;
+  bf16Native: boolean;
+  /** The SIMD features that matter here, e.g. "avx2 fma -avx512f -avx512_bf16 …". */
+  simdFeatures: string;
   node: string;
   platform: string;
   memoryGib: number;
@@ -31,8 +33,18 @@ export interface MachineInfo {
 }
 
 /** Parses the parts of /proc/cpuinfo the peak needs; exported for tests. */
-export function parseCpuinfo(text: string): { model: string | null; mhz: number[]; flags: Set<string> } {
+export function parseCpuinfo(text: string): {
+  model: string | null;
+  mhz: number[];
+  flags: Set<string>;
+  vendor: string;
+  family: number | null;
+  modelNumber: number | null;
+} {
   let model: string | null = null;
+  let vendor = '';
+  let family: number | null = null;
+  let modelNumber: number | null = null;
   const mhz: number[] = [];
   let flags = new Set<string>();
   for (const line of text.split('\n')) {
@@ -43,8 +55,11 @@ export function parseCpuinfo(text: string): { model: string | null; mhz: number[
     if (key === 'model name' && model === null) model = value;
     else if (key === 'cpu MHz' && Number.isFinite(Number(value))) mhz.push(Number(value));
     else if (key === 'flags' && flags.size === 0) flags = new Set(value.split(/\s+/));
+    else if (key === 'vendor_id' && vendor === '') vendor = value;
+    else if (key === 'cpu family' && family === null && /^\d+$/.test(value)) family = Number(value);
+    else if (key === 'model' && modelNumber === null && /^\d+$/.test(value)) modelNumber = Number(value);
   }
-  return { model, mhz, flags };
+  return { model, mhz, flags, vendor, family, modelNumber };
 }
 
 /** "Intel(R) Xeon(R) Processor @ 2.80GHz" → 2.8. */
@@ -67,7 +82,7 @@ function readLscpuMaxMhz(): number | null {
 export function describeMachine(): MachineInfo {
   const cpus = os.cpus();
   const cores = os.availableParallelism?.() ?? cpus.length;
-  let cpuinfo: ReturnType<typeof parseCpuinfo> = { model: null, mhz: [], flags: new Set() };
+  let cpuinfo: ReturnType<typeof parseCpuinfo> = { model: null, mhz: [], flags: new Set(), vendor: '', family: null, modelNumber: null };
   try {
     cpuinfo = parseCpuinfo(readFileSync('/proc/cpuinfo', 'utf8'));
   } catch {
@@ -96,12 +111,12 @@ export function describeMachine(): MachineInfo {
   }
 
   const vectorUnit = cpuinfo.flags.has('avx512f') ? 'avx512' : cpuinfo.flags.has('fma') && cpuinfo.flags.has('avx2') ? 'avx2' : 'unknown';
-  const flopsPerCycle = vectorUnit === 'avx512' ? AVX512_FLOPS_PER_CYCLE : vectorUnit === 'avx2' ? AVX2_FLOPS_PER_CYCLE : null;
+  const rule = peakRule({ vendor: cpuinfo.vendor, family: cpuinfo.family, model: cpuinfo.modelNumber, modelName: cpuModel, flags: cpuinfo.flags });
+  const flopsPerCycle = rule.fp32FlopsPerCycle;
   const peakGflops = clockGhz !== null && flopsPerCycle !== null ? cores * clockGhz * flopsPerCycle : null;
+  const bf16PeakGflops = clockGhz !== null && rule.bf16FlopsPerCycle !== null ? cores * clockGhz * rule.bf16FlopsPerCycle : null;
   const peakFormula =
-    peakGflops === null
-      ? 'unknown (no clock or no FMA flags found)'
-      : `${cores} cores × ${clockGhz!.toFixed(2)} GHz × ${flopsPerCycle} FLOP/cycle (${vectorUnit === 'avx512' ? 'two AVX-512' : 'two AVX2'} FMA units)`;
+    peakGflops === null ? `unknown (no clock or ${rule.description})` : `${cores} cores × ${clockGhz!.toFixed(2)} GHz × ${flopsPerCycle} FLOP/cycle (${rule.description})`;
 
   return {
     cpuModel,
@@ -112,6 +127,9 @@ export function describeMachine(): MachineInfo {
     flopsPerCycle,
     peakGflops,
     peakFormula,
+    bf16PeakGflops,
+    bf16Native: rule.bf16Native,
+    simdFeatures: describeSimdFeatures(cpuinfo.flags),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     memoryGib: os.totalmem() / 1024 ** 3,

@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dense, describeEngine, dropout, getEngine, loadMnist, sequential, tensor } from '../index.js';
+import { dense, describeEngine, dropout, getEngine, loadMnist, sequential, setGlobalPolicy, tensor } from '../index.js';
+import type { Sequential } from '../models/sequential.js';
 import type { Engine } from '../engine/engine.js';
 import type { Layer } from '../layers/index.js';
 import {
@@ -32,6 +33,7 @@ import {
   type PeerModelRun,
 } from './format.js';
 import { describeMachine, type MachineInfo } from './machine.js';
+import { benchmarkInt8, epochTimer, type Bf16Training, type Int8Inference } from './precision.js';
 import { packageRoot, runPytorchPeer, runTfjsPeer, type PeerResult } from './peers.js';
 import type { TimeToAccuracyReport } from './time-to-accuracy.js';
 
@@ -48,6 +50,8 @@ export interface BenchmarkOptions {
   out?: NodeJS.WritableStream;
   /** Architectures to run instead of the three seeds, e.g. ['784-50-50-10']. */
   architectures?: readonly string[];
+  /** Skip the bf16 twin of each model and the int8 prediction (fp32 only, as before). */
+  fp32Only?: boolean;
 }
 
 export interface BenchmarkSettings {
@@ -83,6 +87,10 @@ export interface ModelBenchmark {
   testAccuracy: number;
   /** The process's peak RSS after this model, in bytes (it only grows). */
   maxRssBytes: number;
+  /** The same model in mixed_bfloat16, its epochs taken in turn with these (null with fp32Only). */
+  bf16: Bf16Training | null;
+  /** int8 prediction of the test set against fp32's, in turn (null with fp32Only). */
+  int8: Int8Inference | null;
 }
 
 export interface PeerSummary {
@@ -192,39 +200,56 @@ async function benchmarkModel(
   settings: BenchmarkSettings,
   machine: MachineInfo,
   progress: (line: string) => void,
+  withReducedPrecision: boolean,
 ): Promise<ModelBenchmark> {
   const data = loadMnist();
   const width = architecture.inputs;
   const x = tensor(data.train.images.subarray(0, settings.trainCount * width), [settings.trainCount, width]);
   const labels = data.train.labels.subarray(0, settings.trainCount);
   const xTest = tensor(data.test.images, [data.test.count, width]);
+  const compileSettings = { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] } as const;
   const model = sequential(layersFor(architecture), { seed: 1 });
-  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ ...compileSettings, metrics: [...compileSettings.metrics] });
+  // The bf16 twin: the same layers and initial weights, built under mixed_bfloat16.
+  let twin: Sequential | null = null;
+  if (withReducedPrecision) {
+    setGlobalPolicy('mixed_bfloat16');
+    try {
+      twin = sequential(layersFor(architecture), { seed: 1 });
+    } finally {
+      setGlobalPolicy('float32');
+    }
+    twin.compile({ ...compileSettings, metrics: [...compileSettings.metrics] });
+  }
 
+  // One epoch per fit call, fp32 and bf16 in turn (the order swapped every epoch), so that other
+  // work on the machine slows both alike; each epoch is timed by onEpochBegin/onEpochEnd.
   const totalEpochs = settings.warmupEpochs + settings.timedEpochs;
   const epochSeconds: number[] = [];
-  let epochStart = 0;
-  await model.fit(x, labels, {
-    epochs: totalEpochs,
-    batchSize: settings.batchSize,
-    verbose: 0,
-    seed: 1,
-    callbacks: [
-      {
-        onEpochBegin() {
-          epochStart = performance.now();
-        },
-        onEpochEnd(epoch, logs) {
-          const seconds = (performance.now() - epochStart) / 1000;
-          const warmup = epoch < settings.warmupEpochs;
-          if (!warmup) epochSeconds.push(seconds);
-          progress(
-            `digitnet ${architecture.text}: epoch ${epoch + 1}/${totalEpochs}${warmup ? ' (warm-up)' : ''} ${formatSeconds(seconds)} s, loss ${formatNumber(logs.loss, 4)}`,
-          );
-        },
-      },
-    ],
-  });
+  const bf16Seconds: number[] = [];
+  for (let epoch = 0; epoch < totalEpochs; epoch++) {
+    const warmup = epoch < settings.warmupEpochs;
+    const runs: [string, Sequential, number[]][] = [['fp32', model, epochSeconds]];
+    if (twin) runs.push(['bf16', twin, bf16Seconds]);
+    if (epoch % 2 === 1) runs.reverse();
+    for (const [label, target, into] of runs) {
+      const measured: number[] = [];
+      await target.fit(x, labels, {
+        epochs: 1,
+        batchSize: settings.batchSize,
+        verbose: 0,
+        seed: 1 + epoch,
+        callbacks: [
+          epochTimer(measured, (seconds, loss) =>
+            progress(
+              `digitnet ${architecture.text} ${label}: epoch ${epoch + 1}/${totalEpochs}${warmup ? ' (warm-up)' : ''} ${formatSeconds(seconds)} s, loss ${formatNumber(loss, 4)}`,
+            ),
+          ),
+        ],
+      });
+      if (!warmup) into.push(measured[0]!);
+    }
+  }
 
   const stepsPerEpoch = Math.ceil(settings.trainCount / settings.batchSize);
   const measured = median(epochSeconds);
@@ -234,6 +259,22 @@ async function benchmarkModel(
   const predictSeconds = timeMedian(settings.inferenceRepeats, () => model.predict(xTest));
   const predictOneBatchSeconds = timeMedian(settings.inferenceRepeats, () => model.predict(xTest, { batchSize: data.test.count }));
   const testAccuracy = model.evaluate(xTest, data.test.labels, { batchSize: 1000 }).accuracy;
+  const scale = FULL_TRAIN_COUNT / settings.trainCount;
+  let bf16: Bf16Training | null = null;
+  if (twin) {
+    const bf16Median = median(bf16Seconds) * scale;
+    bf16 = {
+      epochSeconds: bf16Seconds,
+      secondsPerEpoch: bf16Median,
+      bestSecondsPerEpoch: Math.min(...bf16Seconds) * scale,
+      gflops: gflopPerEpoch / bf16Median,
+      percentOfPeak: machine.bf16PeakGflops ? (100 * gflopPerEpoch) / bf16Median / machine.bf16PeakGflops : null,
+      speedup: secondsPerEpoch / bf16Median,
+      testAccuracy: twin.evaluate(xTest, data.test.labels, { batchSize: 1000 }).accuracy,
+      ranOn: getEngine().precisionSupport.bfloat16,
+    };
+  }
+  const int8 = withReducedPrecision ? benchmarkInt8(model, xTest, data.test.labels, settings.inferenceRepeats, getEngine().precisionSupport.int8) : null;
   return {
     architecture: architecture.text,
     notebook,
@@ -249,6 +290,8 @@ async function benchmarkModel(
     predictOneBatchSeconds,
     testAccuracy,
     maxRssBytes: maxRssBytes(),
+    bf16,
+    int8,
   };
 }
 
@@ -430,7 +473,7 @@ export async function runBenchmark(options: BenchmarkOptions = {}): Promise<Benc
   const models: ModelBenchmark[] = [];
   for (const architecture of architectures) {
     const notebook = SEED_ARCHITECTURES.find((seed) => seed.architecture === architecture.text)?.notebook ?? null;
-    models.push(await benchmarkModel(architecture, notebook, settings, machine, progress));
+    models.push(await benchmarkModel(architecture, notebook, settings, machine, progress, options.fp32Only !== true));
   }
   const peakRssBytes = maxRssBytes();
 
@@ -504,6 +547,7 @@ export function formatBenchmark(result: BenchmarkResult): string {
   lines.push(`date:    ${result.date}`);
   lines.push(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.clockGhz?.toFixed(2) ?? '?'} GHz from ${machine.clockSource}, ${machine.memoryGib.toFixed(0)} GiB, ${machine.platform}, Node ${machine.node}, load ${machine.loadAverage.toFixed(2)}`);
   lines.push(`peak:    ${machine.peakGflops?.toFixed(1) ?? '?'} GFLOP/s fp32 = ${machine.peakFormula}`);
+  lines.push(`         ${machine.bf16PeakGflops?.toFixed(1) ?? '?'} GFLOP/s bf16 (${machine.bf16Native ? 'vdpbf16ps, twice fp32' : 'no bf16 instructions: emulated on the fp32 units, so fp32\'s peak'}); SIMD: ${machine.simdFeatures}`);
   lines.push(`engine:  ${result.engine}`);
   lines.push('');
   lines.push(
@@ -511,6 +555,11 @@ export function formatBenchmark(result: BenchmarkResult): string {
   );
   lines.push(formatTable(...modelsTable(result)));
   lines.push(`peak RSS: ${formatBytes(result.peakRssBytes)} (process.resourceUsage().maxRSS after training all models)`);
+  if (result.models.some((model) => model.bf16 || model.int8)) {
+    lines.push('');
+    lines.push(`Reduced precision, each against fp32 in the same run: ${PRECISION_NOTE}`);
+    lines.push(formatTable(...precisionTable(result)));
+  }
 
   lines.push('');
   lines.push(`Time to ${result.timeToAccuracy.target * 100}% test accuracy from process start:`);
@@ -580,6 +629,12 @@ export function formatBenchmarkMarkdown(result: BenchmarkResult): string {
   );
   lines.push('');
   lines.push(formatMarkdownTable(...modelsTable(result)));
+  if (result.models.some((model) => model.bf16 || model.int8)) {
+    lines.push('');
+    lines.push(`bf16 peak ${machine.bf16PeakGflops?.toFixed(0) ?? '?'} GFLOP/s (${machine.bf16Native ? 'vdpbf16ps' : 'no bf16 instructions: emulated, fp32\'s peak'}). ${PRECISION_NOTE}`);
+    lines.push('');
+    lines.push(formatMarkdownTable(...precisionTable(result)));
+  }
   lines.push('');
   lines.push(`Median of ${settings.timedEpochs} epochs after ${settings.warmupEpochs} warm-up${settings.extrapolated ? `, on ${settings.trainCount} images scaled to 60,000` : ''}. Peak RSS ${formatBytes(result.peakRssBytes)}.`);
   const time = result.timeToAccuracy;
@@ -605,6 +660,34 @@ export function formatBenchmarkMarkdown(result: BenchmarkResult): string {
 
 type Table = [header: string[], rows: string[][]];
 
+const PRECISION_NOTE =
+  'bf16 = the same model under mixed_bfloat16, its epochs alternating with fp32\'s (median of the timed epochs, % of the bf16 peak); ' +
+  'int8 = predict of the 10,000 test images in one batch after model.quantize-style int8 copies, alternating with fp32 (median of the repeats).';
+
+/** bf16 training and int8 prediction beside fp32, per model. */
+function precisionTable(result: BenchmarkResult): Table {
+  const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(1)}%`);
+  const accuracy = (value: number | undefined) => (value === undefined ? '—' : `${(value * 100).toFixed(2)}%`);
+  return [
+    ['model', 'fp32 s/epoch', 'bf16 s/epoch', 'bf16 speed-up', 'fp32 % peak', 'bf16 % bf16 peak', 'fp32 acc', 'bf16 acc', 'predict fp32', 'predict int8', 'int8 speed-up', 'int8 acc', 'runs on'],
+    result.models.map((model) => [
+      model.architecture,
+      formatSeconds(model.secondsPerEpoch),
+      model.bf16 ? formatSeconds(model.bf16.secondsPerEpoch) : '—',
+      model.bf16 ? `${model.bf16.speedup.toFixed(2)}×` : '—',
+      percent(model.percentOfPeak),
+      percent(model.bf16?.percentOfPeak),
+      accuracy(model.testAccuracy),
+      accuracy(model.bf16?.testAccuracy),
+      model.int8 ? `${formatSeconds(model.int8.fp32Seconds)} s` : '—',
+      model.int8 ? `${formatSeconds(model.int8.int8Seconds)} s` : '—',
+      model.int8 ? `${model.int8.speedup.toFixed(2)}×` : '—',
+      accuracy(model.int8?.int8TestAccuracy),
+      [model.bf16 ? `bf16 ${model.bf16.ranOn}` : '', model.int8 ? `int8 ${model.int8.ranOn}` : ''].filter(Boolean).join(', ') || '—',
+    ]),
+  ];
+}
+
 /** digitnet's own figures per model, the same columns in the terminal and in Markdown. */
 function modelsTable(result: BenchmarkResult): Table {
   return [
@@ -626,26 +709,28 @@ function modelsTable(result: BenchmarkResult): Table {
   ];
 }
 
-/** digitnet against each available peer: seconds per training epoch, or to predict the test set in one batch. */
+/** digitnet against each available peer: seconds per training epoch (fp32, and bf16 rows), or to predict the test set in one batch. */
 function peerTable(result: BenchmarkResult, available: readonly PeerSummary[], what: 'train' | 'predict'): Table {
   const header = what === 'train' ? 's/epoch' : 'predict 10k, s';
-  return [
-    ['model', `digitnet ${header}`, ...available.flatMap((peer) => [`${peer.shortLabel} ${header}`, 'ratio'])],
-    result.models.map((model) => [
-      model.architecture,
-      formatSeconds(what === 'train' ? model.secondsPerEpoch : model.predictOneBatchSeconds),
-      ...available.flatMap((peer) => {
-        const comparison = result.comparisons.find((candidate) => candidate.peer === peer.name && candidate.architecture === model.architecture);
-        if (what === 'predict') {
-          return [formatSeconds(comparison?.peerPredictSeconds), formatRatio(comparison?.digitnetPredictSeconds, comparison?.peerPredictSeconds)];
-        }
-        return [
-          comparison ? `${formatSeconds(comparison.peerSecondsPerEpoch)}${comparison.peerExtrapolated ? '*' : ''}` : '—',
-          formatRatio(comparison?.digitnetSecondsPerEpoch, comparison?.peerSecondsPerEpoch),
-        ];
-      }),
-    ]),
-  ];
+  const rows: string[][] = [];
+  for (const model of result.models) {
+    const variants: [string, number][] =
+      what === 'train'
+        ? [[model.bf16 ? `${model.architecture} fp32` : model.architecture, model.secondsPerEpoch], ...(model.bf16 ? ([[`${model.architecture} bf16`, model.bf16.secondsPerEpoch]] as [string, number][]) : [])]
+        : [[model.int8 ? `${model.architecture} fp32` : model.architecture, model.predictOneBatchSeconds], ...(model.int8 ? ([[`${model.architecture} int8`, model.int8.int8Seconds]] as [string, number][]) : [])];
+    for (const [label, ours] of variants) {
+      rows.push([
+        label,
+        formatSeconds(ours),
+        ...available.flatMap((peer) => {
+          const comparison = result.comparisons.find((candidate) => candidate.peer === peer.name && candidate.architecture === model.architecture);
+          if (what === 'predict') return [formatSeconds(comparison?.peerPredictSeconds), formatRatio(ours, comparison?.peerPredictSeconds)];
+          return [comparison ? `${formatSeconds(comparison.peerSecondsPerEpoch)}${comparison.peerExtrapolated ? '*' : ''}` : '—', formatRatio(ours, comparison?.peerSecondsPerEpoch)];
+        }),
+      ]);
+    }
+  }
+  return [['model', `digitnet ${header}`, ...available.flatMap((peer) => [`${peer.shortLabel} ${header}`, 'ratio'])], rows];
 }
 
 function gemmTable(result: BenchmarkResult): Table {

@@ -17,6 +17,8 @@ export interface TrainingParams {
   verbose: 0 | 1 | 2;
   /** The names each epoch's logs will hold, e.g. loss, accuracy, val_loss, val_accuracy (Keras 2's params['metrics']). */
   metrics: readonly string[];
+  /** Which way each logged metric improves ('max' for accuracy, 'min' for loss and mae), for mode 'auto'. */
+  metricDirections?: Readonly<Record<string, 'min' | 'max'>>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KerasSpelled } from '../naming.js';
 import { parseOptions } from '../validation.js';
 import type { Callback, CallbackModel, Logs, TrainingParams } from './callback.js';
 
@@ -41,7 +42,9 @@ export class EarlyStopping implements Callback {
   readonly restoreBestWeights: boolean;
   readonly baseline: number | undefined;
   readonly startFromEpoch: number;
-  readonly direction: 'min' | 'max';
+  /** Which way the monitored value improves: from mode, or with 'auto' from the metric (its name until fit says). */
+  direction: 'min' | 'max';
+  private readonly mode: 'auto' | 'min' | 'max';
   private readonly verbose: 0 | 1;
   private model: CallbackModel | undefined;
   private reported: readonly string[] | undefined;
@@ -55,7 +58,7 @@ export class EarlyStopping implements Callback {
   /** Whether the best weights were put back. */
   restored = false;
 
-  constructor(options: EarlyStoppingOptions = {}) {
+  constructor(options: KerasSpelled<EarlyStoppingOptions> = {}) {
     const parsed = parseOptions(earlyStoppingSchema, options, 'earlyStopping()');
     this.monitor = parsed.monitor ?? 'val_loss';
     // As Keras: the size of the change counts, whichever sign it was given with.
@@ -65,8 +68,8 @@ export class EarlyStopping implements Callback {
     this.baseline = parsed.baseline;
     this.startFromEpoch = parsed.startFromEpoch ?? 0;
     this.verbose = parsed.verbose ?? 0;
-    const mode = parsed.mode ?? 'auto';
-    this.direction = mode !== 'auto' ? mode : /acc/.test(this.monitor) ? 'max' : 'min';
+    this.mode = parsed.mode ?? 'auto';
+    this.direction = this.mode !== 'auto' ? this.mode : /acc|auc|precision|recall|f1/.test(this.monitor) ? 'max' : 'min';
   }
 
   setModel(model: CallbackModel): void {
@@ -75,6 +78,9 @@ export class EarlyStopping implements Callback {
 
   setParams(params: TrainingParams): void {
     this.reported = params.metrics;
+    // As Keras 3: mode 'auto' follows the monitored metric's own direction.
+    const known = params.metricDirections?.[this.monitor];
+    if (this.mode === 'auto' && known) this.direction = known;
   }
 
   onTrainBegin(): void {
@@ -140,6 +146,6 @@ export class EarlyStopping implements Callback {
   }
 }
 
-export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
+export function earlyStopping(options: KerasSpelled<EarlyStoppingOptions> = {}): EarlyStopping {
   return new EarlyStopping(options);
 }

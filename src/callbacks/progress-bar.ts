@@ -39,13 +39,26 @@ export class ProgressBar implements Callback {
   }
 
   onEpochBegin(epoch: number): void {
-    this.epochHeader = `Epoch ${epoch + 1}/${this.params.epochs}`;
+    this.startBar(`Epoch ${epoch + 1}/${this.params.epochs}`);
+  }
+
+  /**
+   * As Keras's on_test_begin and on_predict_begin: evaluate and predict draw the same bar, without
+   * an epoch header; onBatchEnd and onEpochEnd then draw and end it.
+   */
+  onTestBegin(): void {
+    this.startBar('');
+  }
+
+  private startBar(header: string): void {
+    this.epochHeader = header;
     if (this.notebook && this.params.verbose === 1) {
       this.epochDisplay = notebookKernel()?.newDisplay();
-      this.epochDisplay?.text(this.epochHeader);
+      if (header !== '') this.epochDisplay?.text(header);
     } else {
       this.epochDisplay = undefined;
-      this.stream.write(`${this.epochHeader}\n`);
+      if (header !== '') this.stream.write(`${header}
+`);
     }
     this.epochStart = performance.now();
     this.lastDraw = this.epochStart;
@@ -62,7 +75,7 @@ export class ProgressBar implements Callback {
     const eta = perStep * (this.params.steps - done);
     const line = `${this.counter(done)} ${bar(done, this.params.steps)} - ETA: ${formatDuration(eta)}${formatLogs(logs)}`;
     if (this.epochDisplay) {
-      this.epochDisplay.text(`${this.epochHeader}\n${line}`);
+      this.epochDisplay.text(this.withHeader(line));
       return;
     }
     this.stream.write(`\r${line}\x1b[K`);
@@ -77,11 +90,15 @@ export class ProgressBar implements Callback {
     if (this.params.verbose === 2) {
       this.stream.write(`${this.counter(steps)} - ${timing}${formatLogs(logs)}\n`);
     } else if (this.epochDisplay) {
-      this.epochDisplay.text(`${this.epochHeader}\n${this.counter(steps)} ${bar(steps, steps)} - ${timing}${formatLogs(logs)}`);
+      this.epochDisplay.text(this.withHeader(`${this.counter(steps)} ${bar(steps, steps)} - ${timing}${formatLogs(logs)}`));
     } else {
       const eraseRestOfLine = this.drewLive ? '\x1b[K' : '';
       this.stream.write(`${prefix}${this.counter(steps)} ${bar(steps, steps)} - ${timing}${formatLogs(logs)}${eraseRestOfLine}\n`);
     }
+  }
+
+  private withHeader(line: string): string {
+    return this.epochHeader === '' ? line : `${this.epochHeader}\n${line}`;
   }
 
   private counter(done: number): string {

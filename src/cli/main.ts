@@ -11,9 +11,10 @@ import { registerExplore } from './commands/explore.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
+import { registerStudio } from './commands/studio.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
-import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, plainErrorMessage } from './errors.js';
 import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerReport(program);
   registerCompare(program);
+  registerStudio(program);
   registerInfo(program);
   registerBench(program);
   return program;
@@ -69,7 +71,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       return EXIT_USAGE;
     }
     const exitCode = error instanceof CliError ? error.exitCode : EXIT_ERROR;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = plainErrorMessage(error);
     process.stderr.write(`digitnet: error: ${sentence(message)}\n`);
     if (exitCode === EXIT_USAGE) process.stderr.write('(add --help for usage)\n');
     if (debugging() && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

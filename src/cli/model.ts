@@ -1,5 +1,5 @@
 /** Loading a saved model for the commands that use one. */
-import { loadModel } from '../saving/model-file.js';
+import { loadModel } from '../saving/formats.js';
 import type { Sequential } from '../models/sequential.js';
 import { toCategorical } from '../data/transforms.js';
 import type { ImageSet, Tensor } from '../data/tensor.js';
@@ -17,5 +17,5 @@ export function loadCompiledModel(path: string): Sequential {
 
 /** Labels for a sparse loss, one-hot rows otherwise. */
 export function targetsForModel(model: Sequential, set: ImageSet): Uint8Array | Tensor {
-  return model.loss && !takesLabels(model.loss) ? toCategorical(set.labels, model.outputShape[0]) : set.labels;
+  return model.lossName && !takesLabels(model.lossName) ? toCategorical(set.labels, model.outputShape[0]) : set.labels;
 }

@@ -6,6 +6,7 @@
  * per-cell strings.
  */
 import { basename } from 'node:path';
+import { oneLine } from '../validation.js';
 import { readMaybeGzipped } from './idx.js';
 import type { ImageSet } from './tensor.js';
 
@@ -33,7 +34,7 @@ function contentEnd(bytes: Uint8Array, start: number, end: number): number {
 
 /** Echoed cell text, cut to `limit` characters: a bad cell can be a whole line of another format. */
 function clip(text: string, limit = 40): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  return oneLine(text.length <= limit ? text : `${text.slice(0, limit - 1)}…`);
 }
 
 // Separators other CSV dialects use (spreadsheets in many locales write semicolons).
@@ -90,6 +91,9 @@ export function parseDigitCsv(bytes: Uint8Array, name: string): ImageSet {
   // Upper bound on rows, so the arrays are allocated once.
   let maxRows = 1;
   for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) maxRows++;
+  // A row takes at least a digit and a comma per column: without this bound, a wide header over
+  // many blank lines would ask for rows × pixels bytes, quadratic in the file's size.
+  maxRows = Math.min(maxRows, Math.floor(bytes.length / (2 * columns - 1)) + 1);
   const images = new Uint8Array(maxRows * layout.pixels);
   const labels = new Uint8Array(layout.labelled ? maxRows : 0);
 

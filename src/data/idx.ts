@@ -3,7 +3,8 @@
  * bytes, a type code, the number of dimensions — then each dimension as a big-endian uint32,
  * then the values, big-endian. Files may be gzipped (detected from the content, not the name).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { formatBytes, readRegularFile } from '../io/read-file.js';
 import { basename } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
@@ -55,14 +56,21 @@ function shapeText(dims: readonly number[], dtype: IdxDataType): string {
   return `${dims.length} dimensions (${dims.slice(0, 3).join('×')}×…) of ${dtype}`;
 }
 
+// The most a data file (IDX or CSV) may hold, before or after gunzipping: EMNIST's largest set is
+// half of it, and the whole file is held in memory.
+export const MAX_DATA_FILE_BYTES = 2 ** 30;
+
 /** Reads a file's bytes, gunzipping when the content is gzip; `name` prefixes every error. */
 export function readMaybeGzipped(path: string, name: string = basename(path)): Uint8Array {
-  if (!existsSync(path)) throw new Error(`${path} not found.`);
-  const raw = readFileSync(path);
+  const raw = readRegularFile(path, { maxBytes: MAX_DATA_FILE_BYTES, what: 'data file' });
   if (!isGzip(raw)) return raw;
   try {
-    return gunzipSync(raw);
+    // Bounded, so a small gzip bomb cannot fill the memory before anything is checked.
+    return gunzipSync(raw, { maxOutputLength: MAX_DATA_FILE_BYTES });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`${name}: the gzip data unpacks to more than the ${formatBytes(MAX_DATA_FILE_BYTES)} a data file may have.`);
+    }
     throw new Error(`${name}: the gzip data is corrupt or truncated (${(error as Error).message}).`);
   }
 }

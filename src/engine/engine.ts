@@ -70,6 +70,35 @@ export function allocateSparseRows(rows: number, width: number): SparseRows {
   return { rowStarts: new Int32Array(rows + 1), columns: new Int32Array(room), values: new Float32Array(room) };
 }
 
+/**
+ * The precision of a matrix product's inputs: 'float32', or 'bfloat16' — both inputs rounded to
+ * bf16 (ties to even), every product accumulated in fp32 (vdpbf16ps on AVX512_BF16; elsewhere the
+ * fp32 kernels on the rounded inputs, whose products are exact). Outputs stay fp32.
+ */
+export type MatrixPrecision = 'float32' | 'bfloat16';
+
+/**
+ * A dense kernel quantized to int8 for inference, per output channel: `scales[j]` = max |w| / 63
+ * over column j, the integers in [-63, 63] held in `data` in the layout of the engine that made it
+ * (`layout`), and `columnSums[j]` their sum over the column (for the activations' zero point).
+ */
+export interface QuantizedKernel {
+  readonly layout: string;
+  readonly inputs: number;
+  readonly units: number;
+  readonly data: Int8Array;
+  readonly scales: Float32Array;
+  readonly columnSums: Int32Array;
+}
+
+/** What the reduced-precision products run on. */
+export interface PrecisionSupport {
+  /** 'avx512_bf16' (vdpbf16ps) or 'emulated' (the fp32 kernels on rounded inputs). */
+  bfloat16: 'avx512_bf16' | 'emulated';
+  /** 'vnni' (vpdpbusd), 'avx2' (vpmaddubsw) or 'reference' (plain loops). */
+  int8: 'vnni' | 'avx2' | 'reference';
+}
+
 export interface Engine {
   /** 'typescript' for the reference engine, 'native' for the C++ addon. */
   readonly name: 'typescript' | 'native';
@@ -83,6 +112,7 @@ export interface Engine {
    * gathering a dense batch, so a model only reads its batches as nonzeros when this is true.
    */
   readonly sparseKernels: boolean;
+  readonly precisionSupport: PrecisionSupport;
 
   /**
    * Copies rows `indices[start .. start+count)` of `source` (each `width` values) into `out`,
@@ -128,6 +158,7 @@ export interface Engine {
     k: number,
     n: number,
     activation: ActivationName,
+    precision?: MatrixPrecision,
   ): void;
 
   /** denseForward for an input given as its nonzeros (m sparse rows of k columns); the same result. */
@@ -139,6 +170,24 @@ export interface Engine {
     m: number,
     k: number,
     n: number,
+    activation: ActivationName,
+    precision?: MatrixPrecision,
+  ): void;
+
+  /** Quantizes kernel[k×n] per output channel for int8DenseForward (see QuantizedKernel). */
+  quantizeKernel(kernel: Float32Array, k: number, n: number): QuantizedKernel;
+
+  /**
+   * denseForward in int8: `input` [m × kernel.inputs] is quantized over the whole call (asymmetric,
+   * to 0..127, its range widened to hold 0), multiplied with the kernel's integers exactly, and
+   * rescaled to fp32: out = sa·scale[j]·(Σ q_a·q_w − za·columnSums[j]) + bias[j], then the activation.
+   */
+  int8DenseForward(
+    input: Float32Array,
+    kernel: QuantizedKernel,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
     activation: ActivationName,
   ): void;
 
@@ -162,11 +211,20 @@ export interface Engine {
   ): void;
 
   /** gradInput[m×k] = gradOutput[m×n] · kernel[k×n]ᵀ */
-  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void;
+  inputGradient(
+    gradOutput: Float32Array,
+    kernel: Float32Array,
+    gradInput: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    precision?: MatrixPrecision,
+  ): void;
 
   /**
    * gradKernel[k×n] = input[m×k]ᵀ · gradOutput[m×n]; and, when `gradBias` is not null,
-   * gradBias[n] = column sums of gradOutput. Both are overwritten, not accumulated.
+   * gradBias[n] = column sums of gradOutput. Both are overwritten, not accumulated. With 'bfloat16'
+   * the kernel gradient's product takes rounded inputs; the bias gradient sums gradOutput as given.
    */
   weightGradient(
     input: Float32Array,
@@ -176,6 +234,7 @@ export interface Engine {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void;
 
   /** weightGradient for an input given as its nonzeros (m sparse rows of k columns); the same result. */
@@ -187,6 +246,7 @@ export interface Engine {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void;
 
   /**

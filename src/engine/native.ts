@@ -8,6 +8,9 @@ import {
   type ActivationName,
   type AdamSettings,
   type Engine,
+  type MatrixPrecision,
+  type PrecisionSupport,
+  type QuantizedKernel,
   type RmspropSettings,
   type SgdSettings,
   type SparseRows,
@@ -33,6 +36,22 @@ type PassedThrough =
 interface NativeAddon extends Pick<Engine, PassedThrough> {
   readonly hardwareThreads: number;
   configure(threads: number, simd: string): string;
+  capabilities(): PrecisionSupport;
+  int8PackedBytes(k: number, n: number): number;
+  int8QuantizeKernel(kernel: Float32Array, k: number, n: number, packed: Int8Array, scales: Float32Array, columnSums: Int32Array): void;
+  int8DenseForward(
+    input: Float32Array,
+    packed: Int8Array,
+    scales: Float32Array,
+    columnSums: Int32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    activation: number,
+    kernel?: Int8KernelChoice,
+  ): void;
   gatherSparseRows(
     source: Float32Array | Uint8Array,
     indices: Uint32Array,
@@ -55,6 +74,7 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     k: number,
     n: number,
     activation: number,
+    precision?: MatrixPrecision,
   ): void;
   sparseWeightGradient(
     rowStarts: Int32Array,
@@ -66,6 +86,7 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void;
   denseForward(
     input: Float32Array,
@@ -76,6 +97,7 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
     k: number,
     n: number,
     activation: number,
+    precision?: MatrixPrecision | 'bfloat16-emulated',
   ): void;
   activationForward(activation: number, input: Float32Array, output: Float32Array, count: number, rowLength: number): void;
   activationBackward(activation: number, output: Float32Array, grad: Float32Array, count: number, rowLength: number): void;
@@ -113,6 +135,12 @@ interface NativeAddon extends Pick<Engine, PassedThrough> {
 }
 
 export const SIMD_CHOICES = ['auto', 'avx512', 'avx2', 'scalar'] as const;
+
+/** The int8 microkernels the addon can be asked for (tests compare each with the reference). */
+export type Int8KernelChoice = 'auto' | 'reference' | 'avx2' | 'vnni';
+
+/** The layout of kernels the native engine quantizes: panels of 16 columns, groups of 4 inputs. */
+export const NATIVE_INT8_LAYOUT = 'native-panels16';
 
 const MAX_THREADS = 256;
 
@@ -186,6 +214,7 @@ export class NativeEngine implements Engine {
   readonly simd: string;
   readonly threads: number;
   readonly sparseKernels: boolean;
+  readonly precisionSupport: PrecisionSupport;
   readonly gatherRows: Engine['gatherRows'];
   readonly gatherLabels: Engine['gatherLabels'];
   readonly inputGradient: Engine['inputGradient'];
@@ -205,6 +234,7 @@ export class NativeEngine implements Engine {
     // expands the rows for the dense kernels.
     this.sparseKernels = simd === 'avx512';
     this.threads = threads;
+    this.precisionSupport = addon.capabilities();
     // The addon's functions take these arguments as they are, and use no `this`, so they serve
     // as the methods themselves: no JavaScript frame between the model and the kernel.
     this.gatherRows = addon.gatherRows;
@@ -227,8 +257,43 @@ export class NativeEngine implements Engine {
     k: number,
     n: number,
     activation: ActivationName,
+    precision?: MatrixPrecision,
   ): void {
-    this.addon.denseForward(input, kernel, bias, out, m, k, n, activationCode(activation));
+    this.addon.denseForward(input, kernel, bias, out, m, k, n, activationCode(activation), precision);
+  }
+
+  /** denseForward in bf16 on the fp32 kernels even where AVX512_BF16 exists, for tests. */
+  denseForwardEmulatedBfloat16(input: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, m: number, k: number, n: number): void {
+    this.addon.denseForward(input, kernel, bias, out, m, k, n, 0, 'bfloat16-emulated');
+  }
+
+  quantizeKernel(kernel: Float32Array, k: number, n: number): QuantizedKernel {
+    const data = new Int8Array(this.addon.int8PackedBytes(k, n));
+    const scales = new Float32Array(n);
+    const columnSums = new Int32Array(n);
+    this.addon.int8QuantizeKernel(kernel, k, n, data, scales, columnSums);
+    return { layout: NATIVE_INT8_LAYOUT, inputs: k, units: n, data, scales, columnSums };
+  }
+
+  int8DenseForward(input: Float32Array, kernel: QuantizedKernel, bias: Float32Array | null, out: Float32Array, m: number, activation: ActivationName): void {
+    this.int8DenseForwardWith('auto', input, kernel, bias, out, m, activation);
+  }
+
+  /** int8DenseForward on a given microkernel (tests compare each with the reference). */
+  int8DenseForwardWith(
+    choice: Int8KernelChoice,
+    input: Float32Array,
+    kernel: QuantizedKernel,
+    bias: Float32Array | null,
+    out: Float32Array,
+    m: number,
+    activation: ActivationName,
+  ): void {
+    if (kernel.layout !== NATIVE_INT8_LAYOUT) {
+      throw new Error(`int8DenseForward: the kernel was quantized by another engine (layout "${kernel.layout}"); quantize it with this engine's quantizeKernel.`);
+    }
+    const { data, scales, columnSums, inputs, units } = kernel;
+    this.addon.int8DenseForward(input, data, scales, columnSums, bias, out, m, inputs, units, activationCode(activation), choice);
   }
 
   activationForward(activation: ActivationName, input: Float32Array, output: Float32Array, count: number, rowLength: number): void {
@@ -260,8 +325,9 @@ export class NativeEngine implements Engine {
     k: number,
     n: number,
     activation: ActivationName,
+    precision?: MatrixPrecision,
   ): void {
-    this.addon.sparseDenseForward(input.rowStarts, input.columns, input.values, kernel, bias, out, m, k, n, activationCode(activation));
+    this.addon.sparseDenseForward(input.rowStarts, input.columns, input.values, kernel, bias, out, m, k, n, activationCode(activation), precision);
   }
 
   sparseWeightGradient(
@@ -272,8 +338,9 @@ export class NativeEngine implements Engine {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void {
-    this.addon.sparseWeightGradient(input.rowStarts, input.columns, input.values, gradOutput, gradKernel, gradBias, m, k, n);
+    this.addon.sparseWeightGradient(input.rowStarts, input.columns, input.values, gradOutput, gradKernel, gradBias, m, k, n, precision);
   }
 
   adamUpdate(

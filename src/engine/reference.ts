@@ -1,3 +1,5 @@
+import { roundArrayToBfloat16 } from '../precision/bfloat16.js';
+import { int8DenseForwardReference, quantizeKernelReference } from '../precision/int8.js';
 import { dropoutBits, dropoutThreshold } from '../random/counter-hash.js';
 import {
   STAT_CORRECT,
@@ -5,6 +7,9 @@ import {
   type ActivationName,
   type AdamSettings,
   type Engine,
+  type MatrixPrecision,
+  type PrecisionSupport,
+  type QuantizedKernel,
   type RmspropSettings,
   type SgdSettings,
   type SparseRows,
@@ -21,6 +26,27 @@ export class ReferenceEngine implements Engine {
   readonly threads = 1;
   // Its loops skip zeros either way; the sparse rows at least skip reading them.
   readonly sparseKernels = true;
+  readonly precisionSupport: PrecisionSupport = { bfloat16: 'emulated', int8: 'reference' };
+  // Rounded copies for bf16 products, grown as needed and reused.
+  private readonly roundedCopies: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+
+  /** source[0..count) rounded to bf16 when precision asks for it, else source itself. */
+  private atPrecision(source: Float32Array, count: number, precision: MatrixPrecision | undefined, slot: 0 | 1): Float32Array {
+    if (precision === undefined || precision === 'float32') return source;
+    if (precision !== 'bfloat16') throw new Error(`Matrix precision "${String(precision)}" is unknown: use "float32" or "bfloat16".`);
+    if (this.roundedCopies[slot]!.length < count) this.roundedCopies[slot] = new Float32Array(count);
+    const copy = this.roundedCopies[slot]!;
+    roundArrayToBfloat16(source, copy, count);
+    return copy;
+  }
+
+  quantizeKernel(kernel: Float32Array, k: number, n: number): QuantizedKernel {
+    return quantizeKernelReference(kernel, k, n);
+  }
+
+  int8DenseForward(input: Float32Array, kernel: QuantizedKernel, bias: Float32Array | null, out: Float32Array, m: number, activation: ActivationName): void {
+    int8DenseForwardReference(input, kernel, bias, out, m, activation, applyActivation);
+  }
 
   gatherRows(
     source: Float32Array | Uint8Array,
@@ -82,7 +108,10 @@ export class ReferenceEngine implements Engine {
     k: number,
     n: number,
     activation: ActivationName,
+    precision?: MatrixPrecision,
   ): void {
+    input = this.atPrecision(input, m * k, precision, 0);
+    kernel = this.atPrecision(kernel, k * n, precision, 1);
     // i-p-j loop order keeps the inner loop contiguous over both the kernel row and the output.
     for (let i = 0; i < m; i++) {
       const outRow = i * n;
@@ -108,8 +137,13 @@ export class ReferenceEngine implements Engine {
     k: number,
     n: number,
     activation: ActivationName,
+    precision?: MatrixPrecision,
   ): void {
     checkSparseRows(input, m, k);
+    if (precision === 'bfloat16') {
+      input = { ...input, values: this.atPrecision(input.values, input.rowStarts[m]!, precision, 0) };
+      kernel = this.atPrecision(kernel, k * n, precision, 1);
+    }
     // As denseForward, over the listed nonzeros only (it skips the zeros too).
     for (let i = 0; i < m; i++) {
       const outRow = i * n;
@@ -152,7 +186,17 @@ export class ReferenceEngine implements Engine {
     }
   }
 
-  inputGradient(gradOutput: Float32Array, kernel: Float32Array, gradInput: Float32Array, m: number, k: number, n: number): void {
+  inputGradient(
+    gradOutput: Float32Array,
+    kernel: Float32Array,
+    gradInput: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    precision?: MatrixPrecision,
+  ): void {
+    gradOutput = this.atPrecision(gradOutput, m * n, precision, 0);
+    kernel = this.atPrecision(kernel, k * n, precision, 1);
     for (let i = 0; i < m; i++) {
       for (let p = 0; p < k; p++) {
         let sum = 0;
@@ -172,15 +216,18 @@ export class ReferenceEngine implements Engine {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void {
+    const roundedInput = this.atPrecision(input, m * k, precision, 0);
+    const roundedGrad = this.atPrecision(gradOutput, m * n, precision, 1);
     gradKernel.fill(0, 0, k * n);
     for (let i = 0; i < m; i++) {
       const gradRow = i * n;
       for (let p = 0; p < k; p++) {
-        const a = input[i * k + p];
+        const a = roundedInput[i * k + p];
         if (a === 0) continue;
         const kernelRow = p * n;
-        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * gradOutput[gradRow + j];
+        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * roundedGrad[gradRow + j];
       }
     }
     if (gradBias) {
@@ -197,15 +244,18 @@ export class ReferenceEngine implements Engine {
     m: number,
     k: number,
     n: number,
+    precision?: MatrixPrecision,
   ): void {
     checkSparseRows(input, m, k);
+    const values = this.atPrecision(input.values, input.rowStarts[m]!, precision, 0);
+    const roundedGrad = this.atPrecision(gradOutput, m * n, precision, 1);
     gradKernel.fill(0, 0, k * n);
     for (let i = 0; i < m; i++) {
       const gradRow = i * n;
       for (let t = input.rowStarts[i]; t < input.rowStarts[i + 1]; t++) {
-        const a = input.values[t];
+        const a = values[t];
         const kernelRow = input.columns[t] * n;
-        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * gradOutput[gradRow + j];
+        for (let j = 0; j < n; j++) gradKernel[kernelRow + j] += a * roundedGrad[gradRow + j];
       }
     }
     if (gradBias) {

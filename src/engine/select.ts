@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import { loadNativeEngine, threadsFromEnvironment } from './native.js';
+import { loadNativeEngine, simdFromEnvironment, threadsFromEnvironment } from './native.js';
 import { ReferenceEngine } from './reference.js';
 
 let chosen: Engine | undefined;
@@ -9,7 +9,8 @@ const ENGINE_CHOICES = 'use "native", "ts" (the TypeScript engine) or leave it u
 /**
  * The process-wide engine. DIGITNET_ENGINE=ts gives the TypeScript reference engine, =native the
  * C++ addon (or an error saying why it cannot load); unset, the addon when it loads, else the
- * TypeScript engine with a one-line notice on stderr.
+ * TypeScript engine with a one-line notice on stderr. An invalid DIGITNET_ENGINE, DIGITNET_THREADS
+ * or DIGITNET_SIMD is an error.
  */
 export function getEngine(): Engine {
   if (!chosen) chosen = chooseEngine();
@@ -18,8 +19,10 @@ export function getEngine(): Engine {
 
 function chooseEngine(): Engine {
   const setting = (process.env.DIGITNET_ENGINE ?? '').trim().toLowerCase();
-  // Checked whatever the engine, so a typo never goes unnoticed.
+  // One rule for DIGITNET_ENGINE, DIGITNET_THREADS and DIGITNET_SIMD: an invalid value is an
+  // error whatever the engine, never a warning and a fallback, so a typo never goes unnoticed.
   threadsFromEnvironment();
+  simdFromEnvironment();
   switch (setting) {
     case 'ts':
     case 'typescript':

@@ -4,7 +4,7 @@
  * curves overlaid. The report is rewritten after every run, so an interrupted comparison
  * keeps every run that finished.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from '../io/read-file.js';
 import type { Logs } from '../callbacks/callback.js';
 import { describeEngine, getEngine } from '../engine/select.js';
 import { PRESETS } from '../models/presets.js';
@@ -12,7 +12,7 @@ import { writeCompareReport, type CompareReportResult } from '../report/compare-
 import { formatPercent, formatSeconds, formatSeedRange } from '../report/tables.js';
 import type { CompareRow, CompareRun } from '../report/types.js';
 import { trainingHistoryOf } from '../report/from-model.js';
-import { formatValue } from '../validation.js';
+import { formatValue, oneLine, plainErrorMessage } from '../validation.js';
 import { hiddenLayersLabel, resolveExperiment, type ExperimentConfig, type ResolvedExperiment } from './configs.js';
 import { runResolvedExperiment, type ExperimentResult } from './run.js';
 
@@ -97,7 +97,27 @@ function runContext(config: unknown, index: number): string {
 }
 
 /** Roughly how much arithmetic a run does, to spread the time of the runs so far over the rest. */
-function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions): { perEpoch: number; epochs: number } {
+interface PlannedWork {
+  perEpoch: number;
+  /** The epochs a run is expected to train: its cap, or a guess when early stopping watches it. */
+  epochs: number;
+  /** Epochs a run may train at most. */
+  cap: number;
+  patience: number | null;
+}
+
+/**
+ * Epochs still to come in a run at its epoch `done` (1-based), never 0 while it trains: past the
+ * guess, an early-stopped run goes on at least `patience` epochs more if nothing improves from now
+ * (it may go on to its cap), so that is what it counts, rather than nothing.
+ */
+export function epochsStillAhead(work: PlannedWork, done: number): number {
+  const guessed = work.epochs - done;
+  if (work.patience === null || guessed > 0) return Math.max(0, guessed);
+  return Math.min(work.cap, done + Math.max(1, work.patience)) - done;
+}
+
+export function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions): PlannedWork {
   const available = experiment.data === 'combined' ? 70000 : 60000;
   const limit = Math.min(available, experiment.limit ?? Infinity, options.limit ?? Infinity);
   const trainShare = typeof experiment.validation === 'number' ? 1 - experiment.validation : 1;
@@ -107,7 +127,7 @@ function plannedWork(experiment: ResolvedExperiment, options: ComparisonOptions)
   const epochs = Math.min(experiment.epochs, options.maxEpochs ?? Infinity);
   // Early stopping usually ends these runs well before a cap like 200; a guess, corrected as runs finish.
   const expectedEpochs = experiment.earlyStoppingPatience === null ? epochs : Math.min(epochs, experiment.earlyStoppingPatience + 12);
-  return { perEpoch: parameters * limit * trainShare, epochs: expectedEpochs };
+  return { perEpoch: parameters * limit * trainShare, epochs: expectedEpochs, cap: epochs, patience: experiment.earlyStoppingPatience };
 }
 
 function formatMetric(logs: Logs | undefined): string {
@@ -210,7 +230,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   const names = uniqueNames(planned.map((plan, index) => ('experiment' in plan ? plan.experiment.name : configLabel(configs[index], index))));
   const seeds: readonly (number | undefined)[] = options.seeds && options.seeds.length > 0 ? options.seeds : [undefined];
   // Each configuration trains once per seed; the ETA counts every one of those runs.
-  const runWork = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0 }));
+  const runWork = planned.map((plan) => ('experiment' in plan ? plannedWork(plan.experiment, options) : { perEpoch: 0, epochs: 0, cap: 0, patience: null }));
   const work = runWork.map((entry) => ({ perEpoch: entry.perEpoch * seeds.length, epochs: entry.epochs }));
 
   const rows: CompareRow[] = [];
@@ -222,13 +242,15 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
   let workDone = 0;
   // Seconds left: the rate so far times the work still to do. A finished configuration's work is
   // already in workDone; `epochsDoneInCurrent` counts the epochs of all its seeds so far.
-  const eta = (current: number, epochsDoneInCurrent: number, secondsInCurrent: number, finished = false): number | undefined => {
+  const eta = (current: number, epochsDoneInCurrent: number, secondsInCurrent: number, finished = false, epochOfSeed?: number): number | undefined => {
     const perRunEpoch = runWork[current]!.perEpoch;
     const currentWork = finished ? 0 : perRunEpoch * epochsDoneInCurrent;
     const totalWork = workDone + currentWork;
     if (totalWork === 0) return undefined;
     const rate = (secondsDone + (finished ? 0 : secondsInCurrent)) / totalWork;
     let remaining = finished ? 0 : perRunEpoch * Math.max(0, work[current]!.epochs * seeds.length - epochsDoneInCurrent);
+    // The seed training now has at least this much left, however far past the guess it went.
+    if (!finished && epochOfSeed !== undefined) remaining = Math.max(remaining, perRunEpoch * epochsStillAhead(runWork[current]!, epochOfSeed));
     for (let later = current + 1; later < work.length; later++) remaining += work[later]!.perEpoch * work[later]!.epochs;
     return rate * remaining;
   };
@@ -276,7 +298,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
           onEpoch: (epoch, epochs, logs) => {
             epochsDone = epoch;
             const seconds = secondsBefore + (performance.now() - started) / 1000;
-            emit({ kind: 'epoch', ...seedPosition, epoch, epochs, logs, etaSeconds: eta(index, epochsBefore + epoch, seconds) });
+            emit({ kind: 'epoch', ...seedPosition, epoch, epochs, logs, etaSeconds: eta(index, epochsBefore + epoch, seconds, false, epoch) });
           },
         });
         if (result.interrupted) {
@@ -295,7 +317,7 @@ export async function runComparison(configs: readonly ExperimentConfig[], option
         }
         epochsBefore += epochsDone;
         secondsBefore += (performance.now() - started) / 1000;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = plainErrorMessage(error);
         failure = { name, hiddenLayers: hiddenLayersLabel(experiment.hidden), error: seed === undefined ? message : `seed ${seed}: ${message}` };
         break;
       }
@@ -320,19 +342,28 @@ export interface LoadComparisonOptions {
   lenient?: boolean;
 }
 
+// A list of runs, not data: a larger file is not a comparison file.
+const MAX_COMPARISON_FILE_BYTES = 16 * 2 ** 20;
+
 /**
  * Reads a comparison file: `{ "runs": [ "baseline-32", { "preset": "baseline-512", "epochs": 1 },
  * { "name": "wide", "hidden": [{ "units": 1024 }], "optimizer": "adam", "loss": "categorical_crossentropy", "epochs": 3 } ] }`.
  * Throws naming the file, the run and the field when something is wrong.
  */
 export function loadComparisonFile(path: string, options: LoadComparisonOptions = {}): ExperimentConfig[] {
-  if (!existsSync(path)) throw new Error(`Comparison file ${path} not found.`);
-  if (statSync(path).isDirectory()) throw new Error(`Comparison file ${path} is a folder; give a JSON file like { "runs": [ ... ] }.`);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(path, { maxBytes: MAX_COMPARISON_FILE_BYTES, what: 'comparison file', missing: `Comparison file ${path} not found.` });
+  } catch (error) {
+    if (/ is a folder, /.test((error as Error).message)) throw new Error(`Comparison file ${path} is a folder; give a JSON file like { "runs": [ ... ] }.`);
+    throw error;
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    // An editor may start the file with a UTF-8 byte-order mark, which JSON.parse refuses.
+    parsed = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new Error(`Comparison file ${path} is not valid JSON: ${(error as Error).message}.`);
+    throw new Error(`Comparison file ${path} is not valid JSON: ${oneLine((error as Error).message).replace(/\.$/, '')}.`);
   }
   return parseComparison(parsed, path, options);
 }

@@ -8,7 +8,7 @@ import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
 import { didYouMean, PRESETS, presetNamed, type HiddenLayer, type Preset } from '../models/presets.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
-import { formatValue, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
+import { formatValue, LARGEST_LAYER_UNITS, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
 
 /** The activations a hidden layer may have (the output layer is always softmax). */
 export const HIDDEN_ACTIVATIONS = ['relu', 'sigmoid', 'tanh'] as const;
@@ -100,7 +100,7 @@ export interface ResolvedExperiment {
 const NAME = 'must be a non-empty string';
 const name = z.string(NAME).trim().min(1, NAME);
 const hiddenLayer = z.strictObject({
-  units: positiveInteger,
+  units: positiveInteger.max(LARGEST_LAYER_UNITS, `must be at most ${LARGEST_LAYER_UNITS} (the largest layer digitnet trains)`),
   dropout: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
 });
 const VALIDATION = 'must be "test", a fraction in (0, 1) or null';

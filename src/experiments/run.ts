@@ -1,3 +1,5 @@
+// model.save goes through the saving formats, which register themselves with the model when loaded.
+import '../saving/formats.js';
 /**
  * One experiment: build the model a configuration describes, train it with the notebook's
  * settings and measure it — on the test set, or for data without one (notebook 000's combined
@@ -13,7 +15,7 @@ import { tensor, type ImageSet, type Tensor } from '../data/tensor.js';
 import { sliceImageSet, takeFirst, toCategorical } from '../data/transforms.js';
 import { describeEngine } from '../engine/select.js';
 import { takesLabels, type LossName } from '../losses/losses.js';
-import { validationSplitIndex } from '../models/inputs.js';
+import { validationSplitIndex } from '../trainers/data-adapters/validation-split.js';
 import { buildMlp } from '../models/presets.js';
 import type { Sequential } from '../models/sequential.js';
 import { createOptimizer } from '../optimizers/index.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Engine } from '../engine/engine.js';
 import type { Random } from '../random/rng.js';
-import { parseOptions, shape } from '../validation.js';
+import type { KerasSpelled } from '../naming.js';
+import { parseOptions, positionalOptions, shape } from '../validation.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer } from './layer.js';
 
@@ -18,8 +19,11 @@ export class Activation extends Layer {
   readonly className = 'Activation';
   readonly activation: ActivationName;
 
-  constructor(options: ActivationOptions) {
-    const parsed = parseOptions(activationSchema, options, 'activation()');
+  /** `new Activation('relu')` as Keras's `Activation('relu')`, or one options object. */
+  constructor(activation: ActivationName, options?: KerasSpelled<Omit<ActivationOptions, 'activation'>>);
+  constructor(options: KerasSpelled<ActivationOptions>);
+  constructor(activationOrOptions: ActivationName | KerasSpelled<ActivationOptions>, options?: KerasSpelled<Omit<ActivationOptions, 'activation'>>) {
+    const parsed = parseOptions(activationSchema, positionalOptions(activationOrOptions, options, 'activation', 'activation()'), 'activation()');
     super(parsed.name, parsed.inputShape);
     this.activation = parseActivation(parsed.activation);
   }
@@ -61,6 +65,9 @@ export class Activation extends Layer {
   }
 }
 
-export function activation(options: ActivationOptions): Activation {
-  return new Activation(options);
+/** `activation('relu')` as Keras's `Activation('relu')`, or `activation({ activation: 'relu' })`. */
+export function activation(activation: ActivationName, options?: KerasSpelled<Omit<ActivationOptions, 'activation'>>): Activation;
+export function activation(options: KerasSpelled<ActivationOptions>): Activation;
+export function activation(activationOrOptions: ActivationName | KerasSpelled<ActivationOptions>, options?: KerasSpelled<Omit<ActivationOptions, 'activation'>>): Activation {
+  return new Activation(activationOrOptions as ActivationName, options);
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { Engine, SparseRows } from '../engine/engine.js';
+import type { Engine, MatrixPrecision, QuantizedKernel, SparseRows } from '../engine/engine.js';
+import { globalPolicy, matrixPrecisionOf, parseDTypePolicy, type DTypePolicyName } from '../precision/policy.js';
 import { initialize, parseInitializer, type InitializerIdentifier, type InitializerName } from '../initializers/initializers.js';
 import type { Random } from '../random/rng.js';
-import { parseOptions, positiveInteger, shape } from '../validation.js';
+import type { KerasSpelled } from '../naming.js';
+import { parseOptions, positionalOptions, positiveInteger, shape } from '../validation.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { baseConfig, Layer, type Weight } from './layer.js';
 
@@ -14,6 +16,8 @@ export interface DenseOptions {
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
   name?: string;
+  /** Keras's dtype policy: 'float32' or 'mixed_bfloat16'; by default the global policy when created. */
+  dtype?: DTypePolicyName;
 }
 
 const denseSchema = z.strictObject({
@@ -24,6 +28,7 @@ const denseSchema = z.strictObject({
   kernelInitializer: z.string().optional(),
   biasInitializer: z.string().optional(),
   name: z.string().optional(),
+  dtype: z.string().optional(),
 });
 
 /** A fully connected layer: activation(input · kernel + bias), kernel [inputs × units]. */
@@ -34,17 +39,34 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  readonly dtypePolicy: DTypePolicyName;
+  /** The precision of this layer's matrix products (bf16 inputs under mixed_bfloat16). */
+  readonly matrixPrecision: MatrixPrecision;
+  /** An int8 copy of the kernel for inference (src/precision/inference.ts), or null. */
+  int8Kernel: QuantizedKernel | null = null;
+  /** Set while a prediction runs in int8: forward multiplies on int8Kernel. */
+  int8Active = false;
   private kernel: Weight | undefined;
   private bias: Weight | undefined;
 
-  constructor(options: DenseOptions) {
-    const parsed = parseOptions(denseSchema, options, 'dense()');
+  /** `new Dense(512, { activation: 'relu' })` as Keras's `Dense(512, activation='relu')`, or one options object. */
+  constructor(units: number, options?: KerasSpelled<Omit<DenseOptions, 'units'>>);
+  constructor(options: KerasSpelled<DenseOptions>);
+  constructor(unitsOrOptions: number | KerasSpelled<DenseOptions>, options?: KerasSpelled<Omit<DenseOptions, 'units'>>) {
+    const parsed = parseOptions(denseSchema, positionalOptions(unitsOrOptions, options, 'units', 'dense()'), 'dense()');
     super(parsed.name, parsed.inputShape);
     this.units = parsed.units;
     this.activation = parseActivation(parsed.activation);
     this.useBias = parsed.useBias ?? true;
     this.kernelInitializer = parseInitializer(parsed.kernelInitializer ?? 'glorotUniform', 'kernelInitializer');
     this.biasInitializer = parseInitializer(parsed.biasInitializer ?? 'zeros', 'biasInitializer');
+    this.dtypePolicy = parsed.dtype === undefined ? globalPolicy() : parseDTypePolicy(parsed.dtype, `Dense layer "${parsed.name ?? 'dense'}" dtype`);
+    this.matrixPrecision = matrixPrecisionOf(this.dtypePolicy);
+  }
+
+  /** Makes (or remakes) the int8 copy of the kernel from its current float32 values. */
+  quantizeKernel(engine: Engine): void {
+    this.int8Kernel = engine.quantizeKernel(this.kernel!.values, this.inputSize, this.units);
   }
 
   protected computeOutputShape(inputShape: readonly number[], random: Random): readonly number[] {
@@ -75,7 +97,11 @@ export class Dense extends Layer {
     return this.activation;
   }
 
-  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, _training: boolean, _seed: number, logits: boolean): void {
+  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, training: boolean, _seed: number, logits: boolean): void {
+    if (this.int8Active && !training && this.int8Kernel) {
+      engine.int8DenseForward(input, this.int8Kernel, this.bias ? this.bias.values : null, output, rows, logits ? 'linear' : this.activation);
+      return;
+    }
     engine.denseForward(
       input,
       this.kernel!.values,
@@ -85,6 +111,7 @@ export class Dense extends Layer {
       this.inputSize,
       this.units,
       logits ? 'linear' : this.activation,
+      this.matrixPrecision,
     );
   }
 
@@ -99,20 +126,23 @@ export class Dense extends Layer {
     logits: boolean,
   ): void {
     const inputs = this.kernel!.shape[0]!;
+    // Training changes the float32 kernel, so an int8 copy made before would be stale.
+    this.int8Kernel = null;
     if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
-    engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units);
-    if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units);
+    engine.weightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, inputs, this.units, this.matrixPrecision);
+    if (gradInput) engine.inputGradient(gradOutput, this.kernel!.values, gradInput, rows, inputs, this.units, this.matrixPrecision);
   }
 
   /** forward for a batch given as its nonzeros (a first layer on mostly-zero images): the same output. */
   forwardSparse(engine: Engine, input: SparseRows, output: Float32Array, rows: number, logits: boolean): void {
-    engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation);
+    engine.sparseDenseForward(input, this.kernel!.values, this.bias ? this.bias.values : null, output, rows, this.inputSize, this.units, logits ? 'linear' : this.activation, this.matrixPrecision);
   }
 
   /** backward for a batch given as its nonzeros; no input gradient (nothing before it trains). */
   backwardSparse(engine: Engine, input: SparseRows, output: Float32Array, gradOutput: Float32Array, rows: number, logits: boolean): void {
+    this.int8Kernel = null;
     if (!logits) engine.activationBackward(this.activation, output, gradOutput, rows * this.units, this.units);
-    engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units);
+    engine.sparseWeightGradient(input, gradOutput, this.kernel!.gradient, this.bias ? this.bias.gradient : null, rows, this.inputSize, this.units, this.matrixPrecision);
   }
 
   getConfig(): Record<string, unknown> {
@@ -123,10 +153,15 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
+      // Only when not the default, so float32 configs stay as they were.
+      ...(this.dtypePolicy === 'float32' ? {} : { dtype: this.dtypePolicy }),
     };
   }
 }
 
-export function dense(options: DenseOptions): Dense {
-  return new Dense(options);
+/** `dense(512, { activation: 'relu' })` as Keras's `Dense(512, activation='relu')`, or `dense({ units: 512, activation: 'relu' })`. */
+export function dense(units: number, options?: KerasSpelled<Omit<DenseOptions, 'units'>>): Dense;
+export function dense(options: KerasSpelled<DenseOptions>): Dense;
+export function dense(unitsOrOptions: number | KerasSpelled<DenseOptions>, options?: KerasSpelled<Omit<DenseOptions, 'units'>>): Dense {
+  return new Dense(unitsOrOptions as number, options);
 }

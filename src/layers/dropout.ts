@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Engine } from '../engine/engine.js';
 import type { Random } from '../random/rng.js';
-import { parseOptions, shape, unitInterval } from '../validation.js';
+import type { KerasSpelled } from '../naming.js';
+import { parseOptions, positionalOptions, shape, unitInterval } from '../validation.js';
 import { baseConfig, Layer } from './layer.js';
 
 export interface DropoutOptions {
@@ -21,8 +22,11 @@ export class Dropout extends Layer {
   readonly className = 'Dropout';
   readonly rate: number;
 
-  constructor(options: DropoutOptions) {
-    const parsed = parseOptions(dropoutSchema, options, 'dropout()');
+  /** `new Dropout(0.2)` as Keras's `Dropout(0.2)`, or one options object. */
+  constructor(rate: number, options?: KerasSpelled<Omit<DropoutOptions, 'rate'>>);
+  constructor(options: KerasSpelled<DropoutOptions>);
+  constructor(rateOrOptions: number | KerasSpelled<DropoutOptions>, options?: KerasSpelled<Omit<DropoutOptions, 'rate'>>) {
+    const parsed = parseOptions(dropoutSchema, positionalOptions(rateOrOptions, options, 'rate', 'dropout()'), 'dropout()');
     super(parsed.name, parsed.inputShape);
     this.rate = parsed.rate;
   }
@@ -69,6 +73,9 @@ export class Dropout extends Layer {
   }
 }
 
-export function dropout(options: DropoutOptions): Dropout {
-  return new Dropout(options);
+/** `dropout(0.2)` as Keras's `Dropout(0.2)`, or `dropout({ rate: 0.2 })`. */
+export function dropout(rate: number, options?: KerasSpelled<Omit<DropoutOptions, 'rate'>>): Dropout;
+export function dropout(options: KerasSpelled<DropoutOptions>): Dropout;
+export function dropout(rateOrOptions: number | KerasSpelled<DropoutOptions>, options?: KerasSpelled<Omit<DropoutOptions, 'rate'>>): Dropout {
+  return new Dropout(rateOrOptions as number, options);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Random } from '../random/rng.js';
+import type { KerasSpelled } from '../naming.js';
 import { parseOptions, shape } from '../validation.js';
 import { baseConfig, Layer, sizeOf } from './layer.js';
 
@@ -14,7 +15,7 @@ const flattenSchema = z.strictObject({ inputShape: shape.optional(), name: z.str
 export class Flatten extends Layer {
   readonly className = 'Flatten';
 
-  constructor(options: FlattenOptions = {}) {
+  constructor(options: KerasSpelled<FlattenOptions> = {}) {
     const parsed = parseOptions(flattenSchema, options, 'flatten()');
     super(parsed.name, parsed.inputShape);
   }
@@ -36,6 +37,6 @@ export class Flatten extends Layer {
   }
 }
 
-export function flatten(options: FlattenOptions = {}): Flatten {
+export function flatten(options: KerasSpelled<FlattenOptions> = {}): Flatten {
   return new Flatten(options);
 }

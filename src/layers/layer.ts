@@ -1,3 +1,4 @@
+import { describeCall, inspectCustom } from '../describe.js';
 import type { Engine } from '../engine/engine.js';
 import type { Random } from '../random/rng.js';
 
@@ -136,6 +137,19 @@ export abstract class Layer {
 
   serialize(): LayerConfig {
     return { className: this.className, config: this.getConfig() };
+  }
+
+  /** Its class and config, e.g. `Dense(name="dense", units=512, activation="relu", …)`; a built layer adds its shapes. */
+  toString(): string {
+    const { name, ...settings } = this.getConfig();
+    // A layer gets its name when added to a model.
+    const call = describeCall(this.className, name ? { name, ...settings } : settings);
+    return this.built ? `${call} [${this.inputShape.join(', ')}] → [${this.outputShape.join(', ')}]` : call;
+  }
+
+  /** Node's util.inspect (console.log, a notebook cell) shows the same. */
+  [inspectCustom](): string {
+    return this.toString();
   }
 
   private shapes(): NonNullable<Layer['builtShapes']> {

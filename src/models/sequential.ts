@@ -1,63 +1,35 @@
 import { z } from 'zod';
-import type { Callback, CallbackModel, Logs, TrainingParams } from '../callbacks/callback.js';
-import { History } from '../callbacks/history.js';
-import { ProgressBar, type ProgressStream } from '../callbacks/progress-bar.js';
-import { tensor, type Tensor } from '../data/tensor.js';
-import { STAT_CORRECT, STAT_LOSS_SUM, type Engine } from '../engine/engine.js';
+import type { History } from '../callbacks/history.js';
+import type { Tensor } from '../data/tensor.js';
+import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/select.js';
-import { Dense } from '../layers/dense.js';
-import { Flatten } from '../layers/flatten.js';
 import type { Layer, LayerConfig, Weight } from '../layers/layer.js';
-import { isCrossentropy, parseLoss, takesLabels, type LossIdentifier, type LossName } from '../losses/losses.js';
+import { deserializeLayer } from '../layers/index.js';
+import { parseLoss, takesLabels, type LossIdentifier, type LossName } from '../losses/losses.js';
+import { describeCall, inspectCustom } from '../describe.js';
+import { getMetric, type Metric, type MetricConfig, type MetricName } from '../metrics/index.js';
 import { createOptimizer, type Optimizer, type OptimizerIdentifier, type OptimizerName } from '../optimizers/index.js';
 import { Random } from '../random/rng.js';
 import { resolveSeed } from '../random/seed.js';
-import { parseOptions, positiveInteger, shape } from '../validation.js';
-import {
-  checkLabels,
-  identityIndices,
-  resolveFeatures,
-  resolveTargets,
-  type Features,
-  type TargetInput,
-  sampledDensity,
-  type Targets,
-  validationSplitIndex,
-} from './inputs.js';
-import { deserializeLayer } from '../layers/index.js';
-import { saveModel, type SaveOptions } from '../saving/model-file.js';
+import type { TargetInput } from '../trainers/data-adapters/array-data-adapter.js';
+import { lossPlanFor } from '../trainers/loss-plan.js';
+import type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '../trainers/options.js';
+import type { TrainableModel } from '../trainers/trainable-model.js';
+import { Trainer } from '../trainers/trainer.js';
+import type { KerasSpelled } from '../naming.js';
+import { parseOptions, shape } from '../validation.js';
+import { dropQuantization, quantizeLayers } from '../precision/inference.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
 import { notebookKernel } from '../notebook/kernel.js';
 import { summaryHtml } from '../notebook/summary-html.js';
-import { Workspace } from './workspace.js';
+
+export type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '../trainers/options.js';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier | Optimizer;
   loss: LossIdentifier;
-  metrics?: readonly string[];
-}
-
-export interface FitOptions {
-  epochs?: number;
-  batchSize?: number;
-  validationSplit?: number;
-  validationData?: readonly [Tensor, TargetInput];
-  shuffle?: boolean;
-  verbose?: 0 | 1 | 2;
-  callbacks?: readonly Callback[];
-  seed?: number;
-  initialEpoch?: number;
-  /** Where the progress bar is written (process.stdout by default). */
-  progressStream?: ProgressStream;
-}
-
-export interface EvaluateOptions {
-  batchSize?: number;
-}
-
-export interface Evaluation {
-  loss: number;
-  accuracy: number;
+  /** Keras's metric names ('accuracy', 'mae', 'f1_score', …) or metric objects (topKCategoricalAccuracy({ k: 3 })). */
+  metrics?: readonly (MetricName | Metric)[];
 }
 
 export interface SequentialOptions {
@@ -70,7 +42,8 @@ export interface SequentialOptions {
 export interface CompileConfig {
   optimizer: { name: OptimizerName; config: Record<string, number | boolean> };
   loss: LossName;
-  metrics: string[];
+  /** A metric given by name keeps that name; a metric object is kept as its class and config. */
+  metrics: (string | MetricConfig)[];
 }
 
 export interface ModelConfig {
@@ -80,11 +53,36 @@ export interface ModelConfig {
   inputShape?: number[];
 }
 
-const METRIC_NAMES = ['accuracy', 'acc'];
-// When the first layer reads the batch as its nonzeros (see sparseInputLayer).
-const SPARSE_INPUT_BELOW = 0.35;
-const SPARSE_INPUT_MINIMUM_UNITS = 256;
-const SPARSE_INPUT_LARGEST_TRAINING_BATCH = 8192;
+export interface SaveOptions {
+  /**
+   * Whether to keep the optimizer's state (Adam's moments, momentum, the update count), so that
+   * training the loaded model continues exactly where this one stopped. Default true, as Keras.
+   */
+  includeOptimizer?: boolean;
+}
+
+/** Writes a model to a file: what model.save calls. */
+/** What saving/formats.ts gives the model, so that saving imports the model and not the reverse. */
+export interface ModelSaving {
+  save(model: Sequential, path: string, options: SaveOptions): void;
+  saveWeights(model: Sequential, path: string): void;
+  loadWeights(model: Sequential, path: string): void;
+}
+
+let registeredSaving: ModelSaving | undefined;
+
+/**
+ * Called by saving/formats.ts when it is loaded (the package's entry loads it), so that saving
+ * imports the model and not the reverse, as Keras's Model.save defers to saving_api.
+ */
+export function registerModelSaving(saving: ModelSaving): void {
+  registeredSaving = saving;
+}
+
+function savingModule(): ModelSaving {
+  if (!registeredSaving) throw new Error(`model.save() needs digitnet's saving module: import the model from digitnet's entry point, which loads it.`);
+  return registeredSaving;
+}
 
 const compileSchema = z.strictObject({
   optimizer: z.union(
@@ -92,40 +90,15 @@ const compileSchema = z.strictObject({
     'must be one of "adam", "rmsprop", "sgd" or an optimizer such as adam({ learningRate })',
   ),
   loss: z.string(),
-  metrics: z.array(z.string()).optional(),
+  metrics: z.array(z.unknown(), 'must be an array of metric names or metrics').optional(),
 });
-
-const fitSchema = z.strictObject({
-  epochs: positiveInteger.optional(),
-  batchSize: positiveInteger.optional(),
-  validationSplit: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
-  validationData: z.tuple([z.custom<Tensor>(), z.custom<TargetInput>()], 'must be [x, y]').optional(),
-  shuffle: z.boolean().optional(),
-  verbose: z.union([z.literal(0), z.literal(1), z.literal(2)], 'must be 0, 1 or 2').optional(),
-  callbacks: z.array(z.custom<Callback>((value) => typeof value === 'object' && value !== null)).optional(),
-  seed: z
-    .number('must be an integer in 0..4294967295')
-    .int('must be an integer in 0..4294967295')
-    .min(0, 'must be an integer in 0..4294967295')
-    .max(0xffffffff, 'must be an integer in 0..4294967295')
-    .optional(),
-  initialEpoch: z.number('must be a non-negative integer').int('must be a non-negative integer').min(0, 'must be a non-negative integer').optional(),
-  progressStream: z.custom<ProgressStream>((value) => typeof value === 'object' && value !== null && 'write' in value).optional(),
-});
-
-const evaluateSchema = z.strictObject({ batchSize: positiveInteger.optional() });
-
-/** How one pass over a batch turns the last layer's output into a loss. */
-interface LossPlan {
-  loss: LossName;
-  /** Softmax is computed inside the cross-entropy (stable, and its gradient is simply p - y). */
-  fusedSoftmax: boolean;
-}
 
 /**
- * A plain stack of layers, as Keras's Sequential: add layers, compile, fit, evaluate, predict.
+ * A plain stack of layers, as Keras's Sequential: add layers, build, compile, and fit, evaluate
+ * and predict, which its Trainer (src/trainers/) runs. The model knows its layers, weights,
+ * configs and summary.
  */
-export class Sequential implements CallbackModel {
+export class Sequential implements TrainableModel {
   readonly name: string;
   readonly layers: Layer[] = [];
   /** Set by a callback (or Ctrl-C) to end fit after the current batch. */
@@ -133,12 +106,13 @@ export class Sequential implements CallbackModel {
   private readonly initRandom: Random;
   private declaredInputShape: readonly number[] | undefined;
   private optimizerInstance: Optimizer | undefined;
-  private lossName: LossName | undefined;
-  private metricNames: string[] = [];
-  private readonly workspaces = new Map<string, Workspace>();
+  private canonicalLoss: LossName | undefined;
+  private givenLoss: LossIdentifier | undefined;
+  private compiledMetrics: Metric[] = [];
+  private metricIdentifiers: (string | MetricConfig)[] = [];
   private readonly layerCounts = new Map<string, number>();
   private engineInstance: Engine | undefined;
-  private fitting = false;
+  private readonly trainer = new Trainer(this);
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
@@ -181,7 +155,7 @@ export class Sequential implements CallbackModel {
       for (const [base, count] of countsBefore) this.layerCounts.set(base, count);
       throw error;
     }
-    this.workspaces.clear();
+    this.trainer.clearWorkspaces();
     return this;
   }
 
@@ -201,12 +175,24 @@ export class Sequential implements CallbackModel {
     return this.optimizerInstance;
   }
 
-  get loss(): LossName | undefined {
-    return this.lossName;
+  /** The loss as compile was given it (e.g. 'sparse_categorical_crossentropy'), as Keras's model.loss. */
+  get loss(): LossIdentifier | undefined {
+    return this.givenLoss;
   }
 
-  get metrics(): readonly string[] {
-    return this.metricNames;
+  /** The loss's canonical name ('sparseCategoricalCrossentropy'), which training computes with. */
+  get lossName(): LossName | undefined {
+    return this.canonicalLoss;
+  }
+
+  /** The compiled metrics, in order. */
+  get metrics(): readonly Metric[] {
+    return this.compiledMetrics;
+  }
+
+  /** The names the logs use for them (Keras's metrics_names without the loss): 'accuracy', 'acc', 'mae', … */
+  get metricsNames(): string[] {
+    return this.compiledMetrics.map((metric) => metric.name);
   }
 
   /** The engine this model computes with (native when available). */
@@ -223,23 +209,20 @@ export class Sequential implements CallbackModel {
   }
 
   /** Sets the optimizer, loss and metrics; settings that do not fit the model leave it as it was. */
-  compile(options: CompileOptions): void {
+  compile(options: KerasSpelled<CompileOptions>): void {
     const parsed = parseOptions(compileSchema, options, 'compile()');
     const loss = parseLoss(parsed.loss);
-    const metrics = parsed.metrics ?? [];
-    for (const metric of metrics) {
-      if (!METRIC_NAMES.includes(metric)) throw new Error(`Unknown metric "${metric}": allowed are "accuracy" and its Keras alias "acc".`);
-    }
-    if (metrics.length > 1) {
-      throw new Error(`metrics lists accuracy ${metrics.length} times (${metrics.map((metric) => `"${metric}"`).join(', ')}): give it once, as "accuracy" or "acc".`);
-    }
+    const given = parsed.metrics ?? [];
     // Keras names the logs after the string given: 'acc' gives acc and val_acc (notebook 003 reads
-    // history['acc']), 'accuracy' gives accuracy and val_accuracy. One accuracy is computed either way.
-    const metricNames = metrics.length > 0 ? [metrics[0]!] : [];
-    if (this.built) this.lossPlanFor(loss, metricNames);
+    // history['acc']), 'accuracy' gives accuracy and val_accuracy, 'mae' gives mae.
+    const metrics = given.map(getMetric);
+    checkMetrics(metrics, loss, parsed.loss);
+    if (this.built) lossPlanFor(this.layers, loss, metrics);
     this.optimizerInstance = typeof parsed.optimizer === 'string' ? createOptimizer(parsed.optimizer) : parsed.optimizer;
-    this.lossName = loss;
-    this.metricNames = metricNames;
+    this.canonicalLoss = loss;
+    this.givenLoss = parsed.loss as LossIdentifier;
+    this.compiledMetrics = metrics;
+    this.metricIdentifiers = given.map((identifier, index) => (typeof identifier === 'string' ? identifier : metrics[index]!.serialize()));
   }
 
   countParams(): number {
@@ -283,11 +266,22 @@ export class Sequential implements CallbackModel {
       }
     });
     weights.forEach((weight, index) => weight.values.set(values[index]!));
+    dropQuantization(this.layers);
   }
 
-  /** Saves weights, configs and the optimizer's state to one safetensors file (see saving/model-file.ts). */
+  /** Saves the model in the format its name says: .safetensors, .keras, .h5, .onnx, .json (see saving/formats.ts). */
   save(path: string, options: SaveOptions = {}): void {
-    saveModel(this.requireBuilt(), path, options);
+    savingModule().save(this.requireBuilt(), path, options);
+  }
+
+  /** Keras's save_weights: a .weights.h5 file (Keras 3's layout) or .h5 (Keras 2's). */
+  saveWeights(path: string): void {
+    savingModule().saveWeights(this.requireBuilt(), path);
+  }
+
+  /** Keras's load_weights from a .weights.h5, .h5 or .keras file of the same architecture. */
+  loadWeights(path: string): void {
+    savingModule().loadWeights(this.requireBuilt(), path);
   }
 
   getConfig(): ModelConfig {
@@ -297,152 +291,41 @@ export class Sequential implements CallbackModel {
   }
 
   getCompileConfig(): CompileConfig | undefined {
-    if (!this.optimizerInstance || !this.lossName) return undefined;
+    if (!this.optimizerInstance || !this.canonicalLoss) return undefined;
     return {
       optimizer: { name: this.optimizerInstance.name, config: this.optimizerInstance.getConfig() },
-      loss: this.lossName,
-      metrics: [...this.metricNames],
+      loss: this.canonicalLoss,
+      metrics: [...this.metricIdentifiers],
     };
   }
 
-  async fit(x: Tensor, y: TargetInput, options: FitOptions = {}): Promise<History> {
-    // Both calls would share the model's buffers and running sums.
-    if (this.fitting) throw new Error(`fit() is already running on model "${this.name}": await it before calling fit() again.`);
-    this.fitting = true;
-    try {
-      return await this.fitOnce(x, y, options);
-    } finally {
-      this.fitting = false;
-    }
+  /** Trains for a number of epochs over (x, y), as Keras's fit; resolves to the per-epoch History. */
+  fit(x: Tensor, y: TargetInput, options: KerasSpelled<FitOptions> = {}): Promise<History> {
+    return this.trainer.fit(x, y, options);
   }
 
-  private async fitOnce(x: Tensor, y: TargetInput, options: FitOptions): Promise<History> {
-    const parsed = parseOptions(fitSchema, options, 'fit()');
-    const { optimizer } = this.requireCompiled();
-    const epochs = parsed.epochs ?? 1;
-    const batchSize = parsed.batchSize ?? 32;
-    const verbose = parsed.verbose ?? 1;
-    const features = resolveFeatures(x);
-    if (!this.built) this.build(features.sampleShape);
-    this.checkFeatures(features, 'x');
-    const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
-    const plan = this.lossPlan();
-
-    let trainCount = features.count;
-    let validation: { features: Features; targets: Targets; indices: Uint32Array } | undefined;
-    if (parsed.validationData) {
-      const [validationX, validationY] = parsed.validationData;
-      const validationFeatures = resolveFeatures(validationX, 'validationData x');
-      this.checkFeatures(validationFeatures, 'validationData x');
-      const validationTargets = this.checkTargets(
-        resolveTargets(validationY, validationFeatures.count, this.expectsLabels(), 'validationData y', 'validationData x'),
-        'validationData y',
-      );
-      validation = { features: validationFeatures, targets: validationTargets, indices: identityIndices(validationFeatures.count) };
-    } else if (parsed.validationSplit) {
-      const splitAt = validationSplitIndex(features.count, parsed.validationSplit);
-      trainCount = splitAt;
-      validation = { features, targets, indices: identityIndices(features.count - splitAt, splitAt) };
-    }
-
-    const random = new Random(resolveSeed(parsed.seed));
-    const indices = identityIndices(trainCount);
-    // A batch larger than the data needs buffers only as large as the data, as in Keras.
-    const trainingBatch = Math.min(batchSize, trainCount);
-    const workspace = this.workspace(trainingBatch, true, this.sparseInputLayer(features, trainingBatch, true));
-    optimizer.build(this.weights);
-    const weights = this.weights;
-    const steps = Math.ceil(trainCount / batchSize);
-    const history = new History();
-    const callbacks: Callback[] = [];
-    if (verbose > 0) callbacks.push(new ProgressBar(parsed.progressStream));
-    callbacks.push(...(parsed.callbacks ?? []), history);
-    const accuracyName = this.metricNames[0];
-    const reported = accuracyName ? ['loss', accuracyName] : ['loss'];
-    const params: TrainingParams = { epochs, steps, samples: trainCount, verbose, metrics: validation ? [...reported, ...reported.map((name) => `val_${name}`)] : reported };
-    for (const callback of callbacks) {
-      callback.setModel?.(this);
-      callback.setParams?.(params);
-    }
-    const batchBeginCallbacks = callbacks.filter((callback) => callback.onBatchBegin);
-    const batchCallbacks = callbacks.filter((callback) => callback.onBatchEnd);
-    const batchLogs: Logs = accuracyName ? { loss: 0, [accuracyName]: 0 } : { loss: 0 };
-    const batchBeginLogs: Logs = {};
-
-    this.stopTraining = false;
-    let lastLogs: Logs = {};
-    for (const callback of callbacks) await callback.onTrainBegin?.(lastLogs);
-    // Kept across epochs, so that even epochs shorter than the interval let Ctrl-C through.
-    let lastYield = performance.now();
-    for (let epoch = parsed.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
-      for (const callback of callbacks) await callback.onEpochBegin?.(epoch, {});
-      if (parsed.shuffle ?? true) random.shuffle(indices);
-      workspace.stats.fill(0);
-      let seen = 0;
-      for (let batch = 0, start = 0; start < trainCount; batch++, start += batchSize) {
-        const rows = Math.min(batchSize, trainCount - start);
-        for (const callback of batchBeginCallbacks) callback.onBatchBegin!(batch, batchBeginLogs);
-        this.trainStep(workspace, plan, features, targets, indices, start, rows, random, optimizer, weights);
-        seen += rows;
-        if (batchCallbacks.length > 0) {
-          batchLogs.loss = workspace.stats[STAT_LOSS_SUM]! / seen;
-          if (accuracyName) batchLogs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
-          for (const callback of batchCallbacks) callback.onBatchEnd!(batch, batchLogs);
-        }
-        // Let timers and signal handlers (Ctrl-C) run now and then without slowing the loop.
-        if (performance.now() - lastYield > 100) {
-          await new Promise((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
-        if (this.stopTraining) break;
-      }
-      const logs: Logs = { loss: workspace.stats[STAT_LOSS_SUM]! / seen };
-      if (accuracyName) logs[accuracyName] = workspace.stats[STAT_CORRECT]! / seen;
-      if (validation) {
-        const result = this.evaluateRange(validation.features, validation.targets, validation.indices, batchSize);
-        logs.val_loss = result.loss;
-        if (accuracyName) logs[`val_${accuracyName}`] = result.accuracy;
-      }
-      for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs);
-      lastLogs = logs;
-    }
-    for (const callback of callbacks) await callback.onTrainEnd?.(lastLogs);
-    return history;
+  /** The loss and every compiled metric over (x, y), without dropout (and accuracy, always). */
+  evaluate(x: Tensor, y: TargetInput, options: KerasSpelled<EvaluateOptions> = {}): Evaluation {
+    return this.trainer.evaluate(x, y, options);
   }
 
-  /** Loss and accuracy over (x, y), without dropout. */
-  evaluate(x: Tensor, y: TargetInput, options: EvaluateOptions = {}): Evaluation {
-    const parsed = parseOptions(evaluateSchema, options, 'evaluate()');
-    this.requireCompiled();
-    const features = resolveFeatures(x);
-    if (!this.built) this.build(features.sampleShape);
-    this.checkFeatures(features, 'x');
-    const targets = this.checkTargets(resolveTargets(y, features.count, this.expectsLabels()), 'y');
-    return this.evaluateRange(features, targets, identityIndices(features.count), parsed.batchSize ?? 32);
+  /**
+   * Makes int8 copies of the dense kernels (per output channel; layers under 16 units stay float32)
+   * for predict and evaluate, as Keras's model.quantize('int8'); the float32 weights are kept, and
+   * training or setWeights drops the copies.
+   */
+  quantize(mode: 'int8'): void {
+    if (mode !== 'int8') throw new Error(`quantize(): the mode ${JSON.stringify(mode)} is unknown; use "int8".`);
+    quantizeLayers(this.requireBuilt().layers, this.engine);
   }
 
   /** The last layer's output for every sample: class probabilities for a softmax model. */
-  predict(x: Tensor, options: EvaluateOptions = {}): Tensor {
-    const parsed = parseOptions(evaluateSchema, options, 'predict()');
-    const features = resolveFeatures(x);
-    if (!this.built) this.build(features.sampleShape);
-    this.checkFeatures(features, 'x');
-    const batchSize = Math.min(parsed.batchSize ?? 32, features.count);
-    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
-    const indices = identityIndices(features.count);
-    const width = this.layers[this.layers.length - 1]!.outputSize;
-    const result = new Float32Array(features.count * width);
-    const output = workspace.outputs[workspace.outputs.length - 1]!;
-    for (let start = 0; start < features.count; start += batchSize) {
-      const rows = Math.min(batchSize, features.count - start);
-      this.forward(workspace, features, indices, start, rows, false, null, false);
-      result.set(output.subarray(0, rows * width), start * width);
-    }
-    return tensor(result, [features.count, ...this.outputShape]);
+  predict(x: Tensor, options: KerasSpelled<PredictOptions> = {}): Tensor {
+    return this.trainer.predict(x, options);
   }
 
   /** The predicted class of every sample (argmax of predict). */
-  predictClasses(x: Tensor, options: EvaluateOptions = {}): Int32Array {
+  predictClasses(x: Tensor, options: KerasSpelled<PredictOptions> = {}): Int32Array {
     const probabilities = this.predict(x, options);
     const width = probabilities.shape[1]!;
     const classes = new Int32Array(probabilities.shape[0]!);
@@ -455,191 +338,25 @@ export class Sequential implements CallbackModel {
     return classes;
   }
 
-  private trainStep(
-    workspace: Workspace,
-    plan: LossPlan,
-    features: Features,
-    targets: Targets,
-    indices: Uint32Array,
-    start: number,
-    rows: number,
-    random: Random,
-    optimizer: Optimizer,
-    weights: readonly Weight[],
-  ): void {
-    const engine = this.engine;
-    this.forward(workspace, features, indices, start, rows, true, random, plan.fusedSoftmax);
-    this.gatherTargets(workspace, targets, indices, start, rows);
-    const last = this.layers.length - 1;
-    this.computeLoss(workspace, plan, rows, workspace.gradients[last]!);
-    for (let i = last; i >= 0; i--) {
-      const gradient = workspace.gradients[i];
-      if (!gradient) break;
-      if (i === workspace.sparseLayer) {
-        (this.layers[i] as Dense).backwardSparse(engine, workspace.sparseInput!, workspace.outputs[i]!, gradient, rows, plan.fusedSoftmax && i === last);
-        continue;
-      }
-      this.layers[i]!.backward(
-        engine,
-        workspace.inputs[i]!,
-        workspace.outputs[i]!,
-        workspace.masks[i]!,
-        gradient,
-        workspace.inputGradients[i]!,
-        rows,
-        plan.fusedSoftmax && i === last,
-      );
-    }
-    optimizer.apply(engine, weights);
-  }
-
-  private forward(
-    workspace: Workspace,
-    features: Features,
-    indices: Uint32Array,
-    start: number,
-    rows: number,
-    training: boolean,
-    random: Random | null,
-    logits: boolean,
-  ): void {
-    const engine = this.engine;
-    const sparseLayer = workspace.sparseLayer;
-    if (sparseLayer >= 0) {
-      engine.gatherSparseRows(features.source, indices, start, rows, features.width, features.scale, workspace.sparseInput!);
+  /** One line: `Sequential "sequential": 3 layers, 235,146 params, Adam(...), loss "sparse_categorical_crossentropy", metrics ["accuracy"]`. */
+  toString(): string {
+    const parts = [`${this.layers.length} layer${this.layers.length === 1 ? '' : 's'}`];
+    parts.push(this.built ? `${this.countParams().toLocaleString('en-US')} params` : 'not built');
+    if (this.optimizerInstance && this.givenLoss) {
+      parts.push(String(this.optimizerInstance), `loss ${JSON.stringify(this.givenLoss)}`);
+      if (this.compiledMetrics.length > 0) parts.push(`metrics [${this.compiledMetrics.map((metric) => JSON.stringify(metric.name)).join(', ')}]`);
     } else {
-      engine.gatherRows(features.source, indices, start, rows, features.width, features.scale, workspace.input);
+      parts.push('not compiled');
     }
-    const last = this.layers.length - 1;
-    // Layers before sparseLayer only reshape: with a sparse batch they have nothing to do.
-    for (let i = Math.max(sparseLayer, 0); i <= last; i++) {
-      const layer = this.layers[i]!;
-      if (i === sparseLayer) {
-        (layer as Dense).forwardSparse(engine, workspace.sparseInput!, workspace.outputs[i]!, rows, logits && i === last);
-        continue;
-      }
-      const seed = training && random && layer.needsMask ? random.nextUint32() : 0;
-      layer.forward(engine, workspace.inputs[i]!, workspace.outputs[i]!, workspace.masks[i]!, rows, training, seed, logits && i === last);
-    }
+    return `Sequential ${JSON.stringify(this.name)}: ${parts.join(', ')}`;
   }
 
-  private gatherTargets(workspace: Workspace, targets: Targets, indices: Uint32Array, start: number, rows: number): void {
-    if (targets.labels) this.engine.gatherLabels(targets.labels, indices, start, rows, workspace.labels);
-    else this.engine.gatherRows(targets.values!, indices, start, rows, targets.width, 1, workspace.targets);
-  }
-
-  private computeLoss(workspace: Workspace, plan: LossPlan, rows: number, gradient: Float32Array | null): void {
-    const engine = this.engine;
-    const output = workspace.outputs[workspace.outputs.length - 1]!;
-    const classes = this.layers[this.layers.length - 1]!.outputSize;
-    const labels = takesLabels(plan.loss) ? workspace.labels : null;
-    if (plan.fusedSoftmax) {
-      engine.softmaxCrossEntropy(output, labels, labels ? null : workspace.targets, workspace.probabilities, gradient, rows, classes, rows, workspace.stats);
-    } else {
-      engine.meanSquaredError(output, workspace.targets, gradient, rows, classes, rows, workspace.stats);
-    }
-  }
-
-  private evaluateRange(features: Features, targets: Targets, indices: Uint32Array, requestedBatchSize: number): Evaluation {
-    const plan = this.lossPlan();
-    const batchSize = Math.min(requestedBatchSize, indices.length);
-    const workspace = this.workspace(batchSize, false, this.sparseInputLayer(features, batchSize, false));
-    workspace.stats.fill(0);
-    for (let start = 0; start < indices.length; start += batchSize) {
-      const rows = Math.min(batchSize, indices.length - start);
-      this.forward(workspace, features, indices, start, rows, false, null, plan.fusedSoftmax);
-      this.gatherTargets(workspace, targets, indices, start, rows);
-      this.computeLoss(workspace, plan, rows, null);
-    }
-    return { loss: workspace.stats[STAT_LOSS_SUM]! / indices.length, accuracy: workspace.stats[STAT_CORRECT]! / indices.length };
-  }
-
-  private workspace(batchSize: number, training: boolean, sparseLayer: number): Workspace {
-    const key = `${batchSize}:${training}:${sparseLayer}`;
-    let workspace = this.workspaces.get(key);
-    if (!workspace) {
-      workspace = new Workspace(this.layers, this.layers[0]!.inputSize, batchSize, training, sparseLayer);
-      this.workspaces.set(key, workspace);
-    }
-    return workspace;
-  }
-
-  /**
-   * The index of the Dense layer that should read the batch as its nonzeros, or -1. That pays when
-   * it is the first layer (after reshapes), is wide, and the samples are mostly exact zeros, as
-   * MNIST's images are (81%): its forward product and weight gradient then touch only the nonzeros
-   * (measured on MNIST batches of 128 with 2 threads: 14–21% faster at 256 and 512 units, break-even
-   * at 128, slower at 50, where the dense kernels' zero skipping wins). The results are the same
-   * either way. DIGITNET_SPARSE_INPUT=0 turns it off, 1 uses it whenever the layers allow.
-   */
-  private sparseInputLayer(features: Features, batchSize: number, training: boolean): number {
-    const setting = process.env.DIGITNET_SPARSE_INPUT;
-    if (setting === '0') return -1;
-    // The engine's sparse weight gradient takes batches of up to 8,192 samples.
-    if (training && batchSize > SPARSE_INPUT_LARGEST_TRAINING_BATCH) return -1;
-    let index = 0;
-    while (index < this.layers.length && this.layers[index] instanceof Flatten) index++;
-    const layer = this.layers[index];
-    if (!(layer instanceof Dense)) return -1;
-    if (setting === '1') return index;
-    if (!this.engine.sparseKernels || layer.units < SPARSE_INPUT_MINIMUM_UNITS) return -1;
-    return sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;
-  }
-
-  private lossPlan(): LossPlan {
-    return this.lossPlanFor(this.lossName!, this.metricNames);
-  }
-
-  private lossPlanFor(loss: LossName, metricNames: readonly string[]): LossPlan {
-    const last = this.requireBuilt().layers[this.layers.length - 1]!;
-    if (metricNames.length > 0 && last.outputSize < 2) {
-      throw new Error(`The accuracy metric compares the most probable of several classes, but the model has ${last.outputSize} output: give the last layer one unit per class, or compile without metrics.`);
-    }
-    if (isCrossentropy(loss)) {
-      if (last.finalActivation !== 'softmax') {
-        throw new Error(
-          `${loss} needs class probabilities: end the model with activation 'softmax' (its last layer "${last.name}" ends with '${last.finalActivation}').`,
-        );
-      }
-      return { loss, fusedSoftmax: true };
-    }
-    return { loss, fusedSoftmax: false };
-  }
-
-  private checkFeatures(features: Features, name: string): void {
-    const expected = this.inputShape;
-    const given = features.sampleShape;
-    if (expected.length === given.length && expected.every((dimension, index) => dimension === given[index])) return;
-    const hint =
-      features.width === this.layers[0]!.inputSize
-        ? expected.length === 1
-          ? ': flatten the samples (flattenSamples(x)) or start the model with flatten({ inputShape: ' + `[${given.join(', ')}] })`
-          : `: reshape them with tensor(x.data, [${features.count}, ${expected.join(', ')}])`
-        : '';
-    throw new Error(`${name} has samples of shape [${given.join(', ')}] but the model takes [${expected.join(', ')}]${hint}.`);
-  }
-
-  private checkTargets(targets: Targets, name: string): Targets {
-    const loss = this.lossName!;
-    const classes = this.layers[this.layers.length - 1]!.outputSize;
-    if (takesLabels(loss)) {
-      if (!targets.labels) {
-        throw new Error(`${loss} takes class labels of shape [n] but ${name} has rows of ${targets.width} targets: pass the labels, or use categoricalCrossentropy.`);
-      }
-      checkLabels(targets.labels, classes, name);
-      return targets;
-    }
-    if (!targets.values) {
-      throw new Error(`${loss} takes one-hot targets of shape [n, ${classes}] but ${name} holds class labels: use toCategorical(${name}) or sparseCategoricalCrossentropy.`);
-    }
-    if (targets.width !== classes) {
-      throw new Error(`${name} has ${targets.width} targets per sample but the model outputs ${classes}.`);
-    }
-    return targets;
-  }
-
-  private expectsLabels(): boolean {
-    return takesLabels(this.requireCompiled().loss);
+  /** Node's util.inspect (console.log, a notebook cell): the line above, then one line per layer. */
+  [inspectCustom](): string {
+    const lines = [this.toString()];
+    for (const layer of this.layers) lines.push(`  ${String(layer)}`);
+    for (const metric of this.compiledMetrics) if (!isDefaultNamed(metric)) lines.push(`  metric ${String(metric)}`);
+    return lines.join('\n');
   }
 
   private buildLayers(inputShape: readonly number[]): void {
@@ -657,13 +374,6 @@ export class Sequential implements CallbackModel {
     return this;
   }
 
-  private requireCompiled(): { optimizer: Optimizer; loss: LossName } {
-    if (!this.optimizerInstance || !this.lossName) {
-      throw new Error(`Model "${this.name}" is not compiled: call compile({ optimizer, loss, metrics }) first.`);
-    }
-    return { optimizer: this.optimizerInstance, loss: this.lossName };
-  }
-
   private uniqueName(className: string): string {
     const base = className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     for (;;) {
@@ -671,6 +381,29 @@ export class Sequential implements CallbackModel {
       this.layerCounts.set(base, count + 1);
       const name = count === 0 ? base : `${base}_${count}`;
       if (!this.layers.some((layer) => layer.name === name)) return name;
+    }
+  }
+}
+
+// A metric made from a bare name needs no line of its own; configured ones (k, average) do.
+function isDefaultNamed(metric: Metric): boolean {
+  return describeCall(metric.className, { name: metric.name }) === String(metric);
+}
+
+/** Metrics that cannot work with this loss's targets, or that would write the same log twice. */
+function checkMetrics(metrics: readonly Metric[], loss: LossName, given: string): void {
+  const seen = new Set<string>(['loss']);
+  for (const metric of metrics) {
+    if (seen.has(metric.name)) {
+      throw new Error(`compile(): metrics name "${metric.name}" ${metric.name === 'loss' ? 'as the loss is named' : 'twice'}; give each metric once (a metric object takes { name }).`);
+    }
+    seen.add(metric.name);
+    const labels = takesLabels(loss);
+    if (metric.targets === 'rows' && labels) {
+      throw new Error(`compile(): metric "${metric.name}" compares one-hot target rows, but loss ${JSON.stringify(given)} takes class labels: use its sparse_ form (e.g. "sparse_categorical_accuracy") or "accuracy".`);
+    }
+    if (metric.targets === 'labels' && !labels) {
+      throw new Error(`compile(): metric "${metric.name}" compares class labels, but loss ${JSON.stringify(given)} takes target rows: use the form without sparse_ (e.g. "categorical_accuracy") or "accuracy".`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KerasSpelled } from '../naming.js';
 import type { AdamSettings, Engine } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
@@ -20,7 +21,7 @@ export class Adam extends Optimizer {
   private firstMoments: Float32Array[] = [];
   private secondMoments: Float32Array[] = [];
 
-  constructor(options: AdamOptions = {}) {
+  constructor(options: KerasSpelled<AdamOptions> = {}) {
     super();
     const parsed = parseOptions(adamSchema, options, 'adam()');
     this.settings = {
@@ -68,6 +69,6 @@ export class Adam extends Optimizer {
   }
 }
 
-export function adam(options: AdamOptions = {}): Adam {
+export function adam(options: KerasSpelled<AdamOptions> = {}): Adam {
   return new Adam(options);
 }

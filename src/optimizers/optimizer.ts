@@ -1,3 +1,4 @@
+import { describeCall, inspectCustom } from '../describe.js';
 import type { Engine } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { positiveNumber } from '../validation.js';
@@ -71,6 +72,16 @@ export abstract class Optimizer {
   protected abstract update(engine: Engine, weight: Weight, index: number): void;
 
   abstract getConfig(): Record<string, number | boolean>;
+
+  /** Its class and settings, e.g. `Adam(learningRate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-7)`. */
+  toString(): string {
+    return describeCall(this.constructor.name, this.getConfig());
+  }
+
+  /** Node's util.inspect shows the same, with the updates applied so far once it has trained. */
+  [inspectCustom](): string {
+    return this.iterations > 0 ? `${this.toString()} after ${this.iterations} updates` : this.toString();
+  }
 }
 
 /** Checks a new learning rate as the constructors do. */

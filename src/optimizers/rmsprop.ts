@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KerasSpelled } from '../naming.js';
 import type { Engine, RmspropSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
@@ -20,7 +21,7 @@ export class RMSprop extends Optimizer {
   private meanSquares: Float32Array[] = [];
   private momentumBuffers: Float32Array[] = [];
 
-  constructor(options: RmspropOptions = {}) {
+  constructor(options: KerasSpelled<RmspropOptions> = {}) {
     super();
     const parsed = parseOptions(rmspropSchema, options, 'rmsprop()');
     this.settings = {
@@ -61,6 +62,6 @@ export class RMSprop extends Optimizer {
   }
 }
 
-export function rmsprop(options: RmspropOptions = {}): RMSprop {
+export function rmsprop(options: KerasSpelled<RmspropOptions> = {}): RMSprop {
   return new RMSprop(options);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KerasSpelled } from '../naming.js';
 import type { Engine, SgdSettings } from '../engine/engine.js';
 import type { Weight } from '../layers/layer.js';
 import { parseOptions, positiveNumber, unitInterval } from '../validation.js';
@@ -18,7 +19,7 @@ export class SGD extends Optimizer {
   readonly settings: SgdSettings;
   private velocities: Float32Array[] = [];
 
-  constructor(options: SgdOptions = {}) {
+  constructor(options: KerasSpelled<SgdOptions> = {}) {
     super();
     const parsed = parseOptions(sgdSchema, options, 'sgd()');
     this.settings = { learningRate: parsed.learningRate ?? 0.01, momentum: parsed.momentum ?? 0, nesterov: parsed.nesterov ?? false };
@@ -49,6 +50,6 @@ export class SGD extends Optimizer {
   }
 }
 
-export function sgd(options: SgdOptions = {}): SGD {
+export function sgd(options: KerasSpelled<SgdOptions> = {}): SGD {
   return new SGD(options);
 }

@@ -1,3 +1,9 @@
+/** The four 32-bit words of xoshiro128** and the normal Box–Muller keeps for its next call. */
+export interface RandomState {
+  words: readonly [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /**
  * Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32). Every random choice in
  * digitnet — initial weights, shuffling, dropout seeds — is drawn from one of these, so the same
@@ -41,6 +47,25 @@ export class Random {
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
     return result;
+  }
+
+  /** Advances the stream by `count` draws of nextUint32, as if they had been taken. */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) this.nextUint32();
+  }
+
+  /** The generator's whole state, to resume the stream exactly (see setState). */
+  getState(): RandomState {
+    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  setState(state: RandomState): void {
+    const [s0, s1, s2, s3] = state.words;
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
+    this.spareNormal = state.spareNormal;
   }
 
   /** Uniform in [0, 1). */

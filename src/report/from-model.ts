@@ -72,7 +72,7 @@ export function testResultsOf(model: Sequential, test: ImageSet): TestResults {
   }
   const x = tensor(test.images, [test.count, ...inputShape]);
   const probabilities = model.predict(x, { batchSize: 256 }).data as Float32Array;
-  const loss = model.loss;
+  const loss = model.lossName;
   const evaluation = loss === undefined ? undefined : model.evaluate(x, takesLabels(loss) ? test.labels : toCategorical(test.labels), { batchSize: 256 });
   return {
     labels: test.labels,

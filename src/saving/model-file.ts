@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { LAYER_CLASS_NAMES } from '../layers/index.js';
-import { Sequential, type CompileConfig } from '../models/sequential.js';
+import { Dense, deserializeLayer, LAYER_CLASS_NAMES, type LayerConfig } from '../layers/index.js';
+import { LARGEST_LAYER_UNITS } from '../validation.js';
+import { Sequential, type CompileConfig, type SaveOptions } from '../models/sequential.js';
+import { deserializeMetric, type MetricName } from '../metrics/index.js';
 import { createOptimizer } from '../optimizers/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
-import { encodeSafetensors, readSafetensors } from './safetensors.js';
+import { encodeSafetensors, readSafetensors, type NamedTensor } from './safetensors.js';
 
 const FORMAT = 'digitnet.sequential';
 const FORMAT_VERSION = '1';
@@ -20,7 +22,7 @@ const modelConfigSchema = z.strictObject({
 const compileConfigSchema = z.strictObject({
   optimizer: z.strictObject({ name: z.enum(['adam', 'rmsprop', 'sgd']), config: z.record(z.string(), z.union([z.number(), z.boolean()])) }),
   loss: z.enum(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError']),
-  metrics: z.array(z.string()),
+  metrics: z.array(z.union([z.string(), z.strictObject({ className: z.string(), config: z.record(z.string(), z.unknown()) })])),
 });
 
 // The optimizer's state: tensors "optimizer/<weight>/<slot>" and its update count in __metadata__.
@@ -28,13 +30,7 @@ const OPTIMIZER_PREFIX = 'optimizer/';
 
 const optimizerStateSchema = z.strictObject({ iterations: z.number().int().min(0) });
 
-export interface SaveOptions {
-  /**
-   * Whether to keep the optimizer's state (Adam's moments, momentum, the update count), so that
-   * training the loaded model continues exactly where this one stopped. Default true, as Keras.
-   */
-  includeOptimizer?: boolean;
-}
+export type { SaveOptions } from '../models/sequential.js';
 
 /**
  * Saves the model as one safetensors file: its weights under Keras's names ("dense/kernel"), the
@@ -58,6 +54,8 @@ export function saveModel(model: Sequential, path: string, options: SaveOptions 
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
+// model.save(path) writes this format.
+
 /** Loads a model saved by saveModel, checking everything in the file before using it. */
 export function loadModel(path: string): Sequential {
   const { tensors, metadata } = readSafetensors(path);
@@ -67,6 +65,9 @@ export function loadModel(path: string): Sequential {
   if (metadata.format !== FORMAT) fail(`its __metadata__.format is ${JSON.stringify(metadata.format)}, expected "${FORMAT}"`);
   if (metadata.formatVersion !== FORMAT_VERSION) fail(`it has format version ${JSON.stringify(metadata.formatVersion)}; this digitnet reads version ${FORMAT_VERSION}`);
   const modelConfig = parseJson(metadata.model, modelConfigSchema, 'the model config', fail);
+  // Before anything is built: building allocates and initialises every weight the config asks
+  // for, so a header claiming millions of units would cost gigabytes before the shapes are compared.
+  checkSizes(modelConfig.config.inputShape, modelConfig.config.layers, tensors, fail);
   let model: Sequential;
   try {
     model = Sequential.fromConfig(modelConfig.config);
@@ -81,6 +82,10 @@ export function loadModel(path: string): Sequential {
       fail(`tensor "${name}" has shape [${stored!.shape.join(', ')}] where the model needs [${shape.join(', ')}]`);
     }
     byName.delete(name);
+    const bad = stored!.values.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      fail(`tensor "${name}" holds ${stored!.values[bad]} at position ${bad}, and a usable model has only finite weights (a training that diverged gives such values; retrain it with a smaller learning rate)`);
+    }
     return stored!.values;
   };
   for (const weight of model!.weights) weight.values.set(take(weight.name, weight.shape));
@@ -90,7 +95,8 @@ export function loadModel(path: string): Sequential {
       model!.compile({
         optimizer: createOptimizer(compileConfig.optimizer.name, compileConfig.optimizer.config),
         loss: compileConfig.loss,
-        metrics: compileConfig.metrics,
+        // Names stay names (the logs keep their spelling); configured metrics are rebuilt from their class.
+        metrics: compileConfig.metrics.map((metric) => (typeof metric === 'string' ? (metric as MetricName) : deserializeMetric(metric))),
       });
     } catch (error) {
       fail(`its compile config is invalid (${(error as Error).message})`);
@@ -105,6 +111,37 @@ export function loadModel(path: string): Sequential {
   }
   if (byName.size > 0) fail(`it has tensors the model does not use: ${[...byName.keys()].join(', ')}`);
   return model!;
+}
+
+/**
+ * Compares the weights the config describes with the tensors the file stores, without building
+ * anything: every layer within the unit cap, and the parameter count equal to the floats stored,
+ * so that what loading allocates is bounded by the file's size. The exact per-tensor check follows
+ * once the (now small) model is built.
+ */
+function checkSizes(inputShape: readonly number[], layers: readonly LayerConfig[], tensors: readonly NamedTensor[], fail: (problem: string) => never): void {
+  let width = inputShape.reduce((product, dimension) => product * dimension, 1);
+  let parameters = 0;
+  for (const [index, config] of layers.entries()) {
+    if (config.className === 'Flatten' || config.className === 'Dropout' || config.className === 'Activation') continue;
+    let layer;
+    try {
+      // A layer's constructor checks its config and allocates nothing.
+      layer = deserializeLayer(config);
+    } catch (error) {
+      fail(`its model config is invalid (${(error as Error).message})`);
+    }
+    if (!(layer instanceof Dense)) continue;
+    if (layer.units > LARGEST_LAYER_UNITS) {
+      fail(`its model config gives layer ${index + 1} ("${layer.name || 'dense'}") ${layer.units.toLocaleString('en-US')} units, more than the ${LARGEST_LAYER_UNITS.toLocaleString('en-US')} allowed`);
+    }
+    parameters += width * layer.units + (layer.useBias ? layer.units : 0);
+    width = layer.units;
+  }
+  const stored = tensors.filter((tensor) => !tensor.name.startsWith(OPTIMIZER_PREFIX)).reduce((sum, tensor) => sum + tensor.values.length, 0);
+  if (parameters !== stored) {
+    fail(`its model config describes ${parameters.toLocaleString('en-US')} weights but the file stores ${stored.toLocaleString('en-US')}`);
+  }
 }
 
 function parseJson<Schema extends z.ZodType>(text: string | undefined, schema: Schema, what: string, fail: (problem: string) => never): z.output<Schema> {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../io/read-file.js';
+import { oneLine } from '../validation.js';
 
 /**
  * The safetensors layout (https://huggingface.co/docs/safetensors): an 8-byte little-endian header
@@ -59,7 +60,7 @@ export function decodeSafetensors(file: Buffer, source: string): SafetensorsFile
   try {
     header = JSON.parse(file.toString('utf8', HEADER_LENGTH_BYTES, dataStart));
   } catch (error) {
-    fail(`its header is not JSON (${(error as Error).message})`);
+    fail(`its header is not JSON (${oneLine((error as Error).message)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('its header is not a JSON object');
   const entries = header as Record<string, unknown>;
@@ -107,15 +108,10 @@ export function decodeSafetensors(file: Buffer, source: string): SafetensorsFile
   return { tensors, metadata };
 }
 
+// Beyond any model the 65,536-unit cap allows with its optimizer state; the file is read into memory whole.
+export const MAX_MODEL_FILE_BYTES = 2 ** 31;
+
 export function readSafetensors(path: string): SafetensorsFile {
-  let file: Buffer;
-  try {
-    file = readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`Model file ${path} does not exist.`);
-    if (code === 'EISDIR') throw new Error(`${path} is a folder, not a model file.`);
-    throw error;
-  }
+  const file = readRegularFile(path, { maxBytes: MAX_MODEL_FILE_BYTES, what: 'model file', missing: `Model file ${path} does not exist.` });
   return decodeSafetensors(file, path);
 }

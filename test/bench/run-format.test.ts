@@ -15,6 +15,9 @@ function fixture(): BenchmarkResult {
       flopsPerCycle: 64,
       peakGflops: 358.4,
       peakFormula: '2 cores × 2.80 GHz × 64 FLOP/cycle (two AVX-512 FMA units)',
+      bf16PeakGflops: 716.8,
+      bf16Native: true,
+      simdFeatures: 'avx2 fma avx512f avx512_bf16 avx512_vnni -avx_vnni -amx_bf16 -amx_int8',
       node: 'v20.0.0',
       platform: 'linux x64',
       memoryGib: 24,
@@ -38,6 +41,8 @@ function fixture(): BenchmarkResult {
         predictOneBatchSeconds: 0.02,
         testAccuracy: 0.9634,
         maxRssBytes: 200 * 1024 * 1024,
+        bf16: null,
+        int8: null,
       },
     ],
     gemm: { available: false, note: 'skipped: bench/kernels.ts is not present', results: [] },
@@ -111,4 +116,28 @@ test('the Markdown report has a row per model and the peer ratio', () => {
   const markdown = formatBenchmarkMarkdown(fixture());
   assert.match(markdown, /\| 784-50-50-10 \| 000 \| 42,310 \| 0\.250 \| 0\.200 \| 1876 \| 10\.5 \| 42\.0 \| 11\.7% \|/);
   assert.match(markdown, /\| 784-50-50-10 \| 0\.250 \| 0\.500 \| 0\.500× \|/);
+});
+
+test('with bf16 and int8 figures, both reports show them beside fp32 and the peer table gets a bf16 row', () => {
+  const result = fixture();
+  const model = result.models[0]!;
+  model.bf16 = {
+    epochSeconds: [0.2],
+    secondsPerEpoch: 0.2,
+    bestSecondsPerEpoch: 0.19,
+    gflops: 52.5,
+    percentOfPeak: 7.3,
+    speedup: 1.25,
+    testAccuracy: 0.9641,
+    ranOn: 'avx512_bf16',
+  };
+  model.int8 = { int8Seconds: 0.01, fp32Seconds: 0.02, speedup: 2, int8TestAccuracy: 0.963, fp32TestAccuracy: 0.9634, ranOn: 'vnni' };
+  const text = formatBenchmark(result);
+  assert.match(text, /716\.8 GFLOP\/s bf16 \(vdpbf16ps, twice fp32\)/);
+  assert.match(text, /784-50-50-10 +0\.250 +0\.200 +1\.25× +11\.7% +7\.3% +96\.34% +96\.41% +0\.0200 s +0\.0100 s +2\.00× +96\.30% +bf16 avx512_bf16, int8 vnni/);
+  assert.match(text, /784-50-50-10 fp32 +0\.250 +0\.500 +0\.500×\n784-50-50-10 bf16 +0\.200 +0\.500 +0\.400×/);
+  assert.match(text, /784-50-50-10 int8 +0\.0100 +0\.0100 +1\.00×/);
+  const markdown = formatBenchmarkMarkdown(result);
+  assert.match(markdown, /\| 784-50-50-10 bf16 \| 0\.200 \| 0\.500 \| 0\.400× \|/);
+  assert.match(markdown, /\| 784-50-50-10 int8 \| 0\.0100 \| 0\.0100 \| 1\.00× \|/);
 });

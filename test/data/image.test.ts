@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -157,4 +158,38 @@ test('blank images, bad sizes and unreadable files give clear errors', () => {
   writeFileSync(notPng, 'hello');
   assert.throws(() => readDigitPng(notPng), { message: "fake.png is not a PNG file (it does not start with PNG's signature); convert the image to PNG." });
   assert.throws(() => readDigitPng(join(folder, 'gone.png')), { message: `${join(folder, 'gone.png')} not found.` });
+});
+
+test('a PNG declaring more than 16.8 megapixels is refused from its header, before decoding', () => {
+  // A real 1×1 PNG with its IHDR rewritten to 20,000×20,000 (the CRC no longer matches: it is never decoded).
+  const small = writePng('seed.png', 1, 1, () => true, [0, 0, 0, 255], [255, 255, 255, 255]);
+  const bytes = readFileSync(small);
+  bytes.writeUInt32BE(20_000, 16);
+  bytes.writeUInt32BE(20_000, 20);
+  const bomb = join(folder, 'bomb.png');
+  writeFileSync(bomb, bytes);
+  const started = performance.now();
+  assert.throws(() => readDigitPng(bomb), {
+    message: 'bomb.png declares 20000×20000 pixels (400.0 megapixels), more than the 16.8 megapixels (4096×4096) read for a digit: shrink the picture first.',
+  });
+  assert.ok(performance.now() - started < 1000);
+  assert.throws(() => readDigitPng('/dev/zero'), { message: '/dev/zero is a character device, not a PNG file: give a file saved on disk.' });
+});
+
+test('an interlaced PNG whose data unpacks to far more than its size is refused', () => {
+  const png = new PNG({ width: 4, height: 4 });
+  png.data.fill(255);
+  const good = PNG.sync.write(png);
+  // Rebuild it interlaced, with an IDAT that inflates to 64 MB of zeros.
+  const signature = good.subarray(0, 8);
+  const ihdr = Buffer.from(good.subarray(8, 8 + 25));
+  ihdr[8 + 12] = 1;
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    return Buffer.concat([length, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+  };
+  const path = join(folder, 'interlaced-bomb.png');
+  writeFileSync(path, Buffer.concat([signature, ihdr, chunk('IDAT', deflateSync(Buffer.alloc(64 * 2 ** 20))), chunk('IEND', Buffer.alloc(0))]));
+  assert.throws(() => readDigitPng(path), { message: 'interlaced-bomb.png is a damaged PNG file: its image data unpacks to more than a 4×4 picture can hold.' });
 });

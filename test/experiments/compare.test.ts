@@ -116,3 +116,19 @@ test('with several seeds each configuration trains once per seed and gets one ro
   assert.ok(messages.some((message) => message.startsWith('run 2/2 tiny · seed 4 (2/2) · epoch 1/1')), messages.join('\n'));
   assert.ok(messages.some((message) => /^run 1\/2 baseline-32 · done, 2 seeds of .* each · mean accuracy \d+\.\d\d% \(\d+\.\d\d–\d+\.\d\d%\)/.test(message)), messages.join('\n'));
 });
+
+test('the ETA of a long early-stopped run never drops to 0 while it trains: past the guess it counts its patience', async () => {
+  const { plannedWork, epochsStillAhead } = await import('../../src/experiments/compare.js');
+  const { resolveExperiment } = await import('../../src/experiments/configs.js');
+  const experiment = resolveExperiment({ name: 'long', hidden: [{ units: 32 }], optimizer: 'adam', loss: 'categoricalCrossentropy', epochs: 200, validation: 'test', earlyStoppingPatience: 3 });
+  const work = plannedWork(experiment, {});
+  assert.equal(work.epochs, 15);
+  assert.equal(epochsStillAhead(work, 10), 5);
+  // At epoch 15 and beyond the guess is spent; a run still training has at least its patience left.
+  assert.equal(epochsStillAhead(work, 15), 3);
+  assert.equal(epochsStillAhead(work, 80), 3);
+  assert.equal(epochsStillAhead(work, 199), 1);
+  assert.equal(epochsStillAhead(work, 200), 0);
+  const fixed = plannedWork(resolveExperiment({ name: 'fixed', hidden: [], optimizer: 'sgd', loss: 'mse', epochs: 6 }), {});
+  assert.equal(epochsStillAhead(fixed, 6), 0);
+});

@@ -113,3 +113,11 @@ test('loadComparisonFile names the file, the run and the field that is wrong', (
   const several = comparisonFile('several.json', JSON.stringify({ runs: ['nope', { preset: 'baseline-32', epochs: 0 }] }));
   assert.throws(() => loadComparisonFile(several), /run 1 \("nope"\): unknown preset "nope".* \(1 more run has problems too\)\.$/);
 });
+
+test('a comparison file may start with a UTF-8 byte-order mark, and its layers have the same cap as train --layers', () => {
+  const withBom = comparisonFile('bom.json', `\uFEFF${JSON.stringify({ runs: ['baseline-32'] })}`);
+  assert.deepEqual(loadComparisonFile(withBom), ['baseline-32']);
+  const huge = comparisonFile('huge.json', JSON.stringify({ runs: [{ name: 'huge', hidden: [{ units: 1e9 }], optimizer: 'adam', loss: 'mse', epochs: 1 }] }));
+  assert.throws(() => loadComparisonFile(huge), /run 1 \("huge"\): hidden\[0\]\.units must be at most 65536 \(the largest layer digitnet trains\); got 1000000000\./);
+  assert.equal(loadComparisonFile(comparisonFile('cap.json', JSON.stringify({ runs: [{ name: 'cap', hidden: [{ units: 65536 }], optimizer: 'adam', loss: 'mse', epochs: 1 }] }))).length, 1);
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { dense, dropout, loadMnist, sequential, takeFirst, tensor } from '../../src/index.js';
+import { dense, dropout, f1Score, loadMnist, sequential, takeFirst, tensor } from '../../src/index.js';
 
 // A garbage collection on demand, so each epoch starts from a clean heap.
 setFlagsFromString('--expose-gc');
@@ -20,7 +20,8 @@ for (const [setting, batches] of [['0', 'dense batches'], ['1', 'batches of nonz
     const batchSize = 32;
     const train = takeFirst(loadMnist().train, 6400);
     const model = sequential([dense({ units: 64, activation: 'relu', inputShape: [784] }), dropout({ rate: 0.2 }), dense({ units: 10, activation: 'softmax' })], { seed: 1 });
-    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    // Every kind of metric state: counts from the loss kernel, sums, confusion counts, per-class arrays, a histogram.
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy', 'mae', 'precision', f1Score(), 'auc', 'sparse_top_k_categorical_accuracy'] });
     const growth: number[] = [];
     let atStart = 0;
     await model.fit(tensor(train.images, [train.count, 784]), train.labels, {
@@ -37,6 +38,8 @@ for (const [setting, batches] of [['0', 'dense batches'], ['1', 'batches of nonz
           onEpochEnd() {
             growth.push(allocatedBytes() - atStart);
           },
+          // So the running metrics are written into the batch logs after every step too.
+          onBatchEnd() {},
         },
       ],
     });

@@ -58,7 +58,7 @@ test('a failed save leaves the existing model file untouched', () => {
   // Saving onto a folder fails at the rename, after the temporary file was written.
   assert.throws(() => model.save(folder), /Cannot write .*: it is a folder; give a file name\./);
   // A folder that cannot exist, because a file holds its name.
-  assert.throws(() => model.save(join(path, 'x.safetensors')), /Cannot write .*keep\.safetensors[/\\]x\.safetensors: its folder .* cannot be created \(E[A-Z]+\)\./);
+  assert.throws(() => model.save(join(path, 'x.safetensors')), /Cannot write .*keep\.safetensors[/\\]x\.safetensors: its folder .* cannot be created \(a part of the path is a file, not a folder\)\./);
   assert.deepEqual(readFileSync(path), before);
 });
 
@@ -80,9 +80,13 @@ test('loading refuses missing, truncated and inconsistent files with a clear err
   );
   assert.throws(() => loadModel(corrupt('not-json', (bytes) => { const copy = Buffer.from(bytes); copy.write('!', 8); return copy; })), /header is not JSON/);
   // A file of another kind (here a JSON run file) is named as such, not only by its absurd length.
-  const runFile = join(folder, 'run.json');
+  const runFile = join(folder, 'run.bin');
   writeFileSync(runFile, JSON.stringify({ config: { preset: 'mlp-50-50' }, test: { accuracy: 0.97 } }));
-  assert.throws(() => loadModel(runFile), /run\.json is not a valid model file: its header claims \d+ bytes .* is it another kind of file\?\)\.$/);
+  assert.throws(() => loadModel(runFile), /run\.bin is not a valid model file: its header claims \d+ bytes .* is it another kind of file\?\)\.$/);
+  // A .json file is read as TensorFlow.js's model.json, and one that is not says so.
+  const jsonFile = join(folder, 'run.json');
+  writeFileSync(jsonFile, JSON.stringify({ config: { preset: 'mlp-50-50' } }));
+  assert.throws(() => loadModel(jsonFile), /run\.json is not a TensorFlow\.js model digitnet can read/);
 });
 
 test('loading refuses a wrong dtype, shape or offsets', () => {
@@ -147,4 +151,34 @@ test("a file whose optimizer state does not match the model is refused", async (
   const broken = join(folder, 'broken-state.safetensors');
   writeFileSync(broken, encodeSafetensors(withoutMomentum, metadata));
   assert.throws(() => loadModel(broken), { message: `${broken} is not a digitnet model: it has no tensor "optimizer/dense/kernel/momentum".` });
+});
+
+/** The saved small model with its config's first Dense layer given `units` units (the tensors unchanged). */
+function inflated(name: string, units: number): string {
+  return corrupt(name, (bytes) => {
+    const { tensors, metadata } = decodeSafetensors(bytes, name);
+    const config = JSON.parse(metadata.model!);
+    config.config.layers[1].config.units = units;
+    return encodeSafetensors(tensors, { ...metadata, model: JSON.stringify(config) });
+  });
+}
+
+test('a config asking for far more units than the file stores is refused before anything is allocated', () => {
+  const before = process.memoryUsage().rss;
+  const started = performance.now();
+  // 2,700,000 units would be 8.6 GB of weights had the model been built first.
+  assert.throws(() => loadModel(inflated('inflated', 2_700_000)), /its model config gives layer 2 \("dense"\) 2,700,000 units, more than the 65,536 allowed\.$/);
+  // Within the cap, the count of weights gives it away: 16 × 60,000 + ... against the 211 stored.
+  assert.throws(() => loadModel(inflated('inflated-60k', 60_000)), /its model config describes 1,200,003 weights but the file stores 163\.$/);
+  assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20, 'no large allocation');
+  assert.ok(performance.now() - started < 5000);
+});
+
+test('a model with NaN or infinite weights is refused at load, naming the tensor', () => {
+  const path = corrupt('nan', (bytes) => {
+    const { tensors, metadata } = decodeSafetensors(bytes, 'nan');
+    tensors[2]!.values[1] = Number.NaN;
+    return encodeSafetensors(tensors, metadata);
+  });
+  assert.throws(() => loadModel(path), /is not a digitnet model: tensor "out\/kernel" holds NaN at position 1, and a usable model has only finite weights/);
 });

@@ -9,6 +9,7 @@ export interface BenchOptions {
   markdown?: boolean;
   skipPeers?: boolean;
   models?: string;
+  fp32Only?: boolean;
 }
 
 // The benchmark trains on MNIST: 784 pixels in, 10 classes out.
@@ -43,6 +44,7 @@ export function registerBench(program: Command): void {
     .option('--markdown', "print the tables of docs/benchmarks.md, ready to paste")
     .option('--skip-peers', 'do not run PyTorch or TensorFlow.js')
     .option('--models <list>', 'architectures to run instead of the seeds, comma-separated, e.g. 784-512-d0.2-512-d0.2-10')
+    .option('--fp32-only', 'skip the bf16 twin of each model and the int8 prediction')
     .action(async (options: BenchOptions) => {
       // Imported here: the benchmark pulls in the whole library, charts included, which every
       // other command would otherwise pay for at start-up.
@@ -53,6 +55,7 @@ export function registerBench(program: Command): void {
         json: options.json === true,
         markdown: options.markdown === true,
         skipPeers: options.skipPeers === true,
+        fp32Only: options.fp32Only === true,
         ...(architectures ? { architectures } : {}),
       });
     });

@@ -3,6 +3,7 @@
  * notebooks' models by default — and writes their table and overlaid validation curves.
  */
 import type { Command } from 'commander';
+import type { CompareRow } from '../../report/types.js';
 import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { checkOutputFolder } from '../outputs.js';
 import { print } from '../table.js';
@@ -59,6 +60,17 @@ export async function runCompare(file: string | undefined, options: CompareOptio
   print(seeds ? `\n${models} × ${seeds.length} seed${seeds.length === 1 ? '' : 's'} in ${seconds} s.` : `\n${models} in ${seconds} s.`);
   if (result.report) print(`Comparison written to ${result.report.htmlPath}`);
   if (result.aborted) throw new CliError(`The comparison was stopped by Ctrl-C after ${result.rows.length} of ${configs.length} models; their rows are kept.`, EXIT_INTERRUPTED);
+  const failure = failedRunsError(result.rows);
+  if (failure) throw failure;
+}
+
+/** A comparison with a failed run did not do what was asked: exit 1, naming the first failure. */
+export function failedRunsError(rows: readonly CompareRow[]): CliError | undefined {
+  const failed = rows.filter((row) => row.error !== undefined);
+  if (failed.length === 0) return undefined;
+  const first = failed[0]!;
+  const others = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
+  return new CliError(`${failed.length} of ${rows.length} runs failed; the others' rows are kept. Run "${first.name}"${others}: ${first.error!.replace(/\.$/, '')}.`);
 }
 
 export function registerCompare(program: Command): void {

@@ -1,6 +1,6 @@
 /** `digitnet summary FILE`: Keras's model.summary() of a saved model, and how it was compiled. */
 import type { Command } from 'commander';
-import { loadModel } from '../../saving/model-file.js';
+import { loadModel } from '../../saving/formats.js';
 import { print } from '../table.js';
 
 export function runSummary(file: string): void {
@@ -13,7 +13,7 @@ export function runSummary(file: string): void {
       .join(', ');
     print(`Optimizer: ${compiled.optimizer.name}${settings ? ` (${settings})` : ''}`);
     print(`Loss: ${compiled.loss}`);
-    print(`Metrics: ${compiled.metrics.length > 0 ? compiled.metrics.join(', ') : 'none'}`);
+    print(`Metrics: ${compiled.metrics.length > 0 ? compiled.metrics.map((metric) => (typeof metric === 'string' ? metric : String(metric.config.name ?? metric.className))).join(', ') : 'none'}`);
   } else {
     print('Not compiled: the file holds no optimizer or loss settings.');
   }

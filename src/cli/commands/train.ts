@@ -9,16 +9,18 @@ import { writeFileAtomic } from '../../io/atomic-file.js';
 import { figureUnlessChanged, HIDDEN_ACTIVATIONS, resolveExperiment, type ExperimentImages, type HiddenActivation, type ResolvedExperiment } from '../../experiments/configs.js';
 import { experimentReportInput, runResolvedExperiment, type ExperimentData, type ExperimentResult } from '../../experiments/run.js';
 import { isCrossentropy, parseLoss, type LossName } from '../../losses/losses.js';
-import { validationSplitIndex } from '../../models/inputs.js';
+import { validationSplitIndex } from '../../trainers/data-adapters/validation-split.js';
 import { DEFAULT_PRESET, findPreset, type HiddenLayer, type Preset } from '../../models/presets.js';
 import type { Sequential } from '../../models/sequential.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
+import { setGlobalPolicy } from '../../precision/policy.js';
 import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
-import { CliError, EXIT_INTERRUPTED, UsageError } from '../errors.js';
-import { checkDistinctOutputs, checkOutputFile, checkOutputFolder } from '../outputs.js';
+import { CliError, EXIT_INTERRUPTED, plainErrorMessage, UsageError } from '../errors.js';
+import { checkDistinctOutputs, checkOutputFile, checkOutputFolder, saveWithFallback } from '../outputs.js';
 import { formatPresetList, reportedFigure } from '../presets.js';
 import { formatCount, formatPercent, plural, print } from '../table.js';
 import * as values from '../values.js';
+import { LARGEST_LAYER_UNITS } from '../../validation.js';
 
 export { HIDDEN_ACTIVATIONS, type HiddenActivation };
 
@@ -45,6 +47,7 @@ export interface TrainOptions {
   report?: string;
   quiet?: boolean;
   verbose?: values.OptionValue;
+  precision?: string;
 }
 
 /** What each epoch is validated on. */
@@ -75,17 +78,21 @@ export interface TrainConfig {
   /** Folder for report.html and its charts. */
   report: string | null;
   verbose: 0 | 1 | 2;
+  /** fp32, or bf16: Keras's mixed_bfloat16 policy (bf16 matrix inputs, fp32 weights and sums). */
+  precision: TrainPrecision;
   /** The options that changed the preset's model or training. */
   overrides: string[];
   /** Things the user should be told before training (e.g. that a CSV has no test set). */
   notes: string[];
 }
 
+export const TRAIN_PRECISIONS = ['fp32', 'bf16'] as const;
+export type TrainPrecision = (typeof TRAIN_PRECISIONS)[number];
+
 /** Validation split used for a CSV file when neither the options nor the preset give one. */
 export const DEFAULT_CSV_SPLIT = 0.1;
 
-// Far beyond any MNIST network, and still a model that fits in memory with Adam's state.
-const LARGEST_LAYER = 65536;
+const LARGEST_LAYER = LARGEST_LAYER_UNITS;
 
 function parseLayers(text: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
@@ -210,6 +217,8 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   if (options.restoreBest) overrides.push('restoreBest');
   if (options.limit !== undefined) overrides.push('limit');
   if (options.data !== undefined) overrides.push('data');
+  const precision = options.precision === undefined ? 'fp32' : values.oneOf(options.precision, TRAIN_PRECISIONS, '--precision', 'precision');
+  if (precision !== 'fp32') overrides.push('precision');
 
   return {
     preset: preset.name,
@@ -232,6 +241,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     json: options.json ?? null,
     report: options.report ?? null,
     verbose,
+    precision,
     overrides,
     notes,
   };
@@ -302,20 +312,23 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
   if (config.save) checkOutputFile(config.save, '--save');
   if (config.json) checkOutputFile(config.json, '--json');
   if (config.report) checkOutputFolder(config.report, '--report');
+  // Layers take the policy when they are built, which runResolvedExperiment does below.
+  setGlobalPolicy(config.precision === 'bf16' ? 'mixed_bfloat16' : 'float32');
   const engineText = describeEngine(getEngine());
   const talk = config.verbose > 0;
   if (talk) print(`Engine: ${engineText}`);
   const loaded = loadData(config.data);
 
-  // Ctrl-C: the first asks fit to stop after the current batch; a second quits at once.
+  // Ctrl-C: the first asks fit to stop after the current batch, then the model trained so far is
+  // measured and kept as if training had ended there (as Keras's fit leaves the model with its
+  // current weights). The handler then removes itself, so that a second Ctrl-C has the default
+  // effect and ends the process at once, even in the middle of the (synchronous) evaluation.
   const interruption = new AbortController();
   const onInterrupt = (): void => {
-    if (interruption.signal.aborted) {
-      process.stderr.write('\ndigitnet: interrupted again; quitting now without saving.\n');
-      process.exit(EXIT_INTERRUPTED);
-    }
+    process.off('SIGINT', onInterrupt);
     interruption.abort();
-    process.stderr.write('\ndigitnet: stopping after this batch (press Ctrl-C again to quit at once); the model will not be saved.\n');
+    const kept = config.save ? ` and saved to ${config.save}` : '';
+    process.stderr.write(`\ndigitnet: stopping after this batch; the model trained so far will be evaluated${kept} (press Ctrl-C again to quit at once).\n`);
   };
   let result: ExperimentResult;
   try {
@@ -330,13 +343,9 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
       },
     });
   } finally {
-    // Left installed after an interruption until the process ends, so a Ctrl-C while the
-    // model is measured cannot be lost in silence; a second handler call then quits.
-    if (!interruption.signal.aborted) process.off('SIGINT', onInterrupt);
+    process.off('SIGINT', onInterrupt);
   }
-  if (result.interrupted) {
-    throw new CliError(`Training was stopped by Ctrl-C in epoch ${result.epochsRun} of ${config.epochs}; the model was not saved.`, EXIT_INTERRUPTED);
-  }
+  if (result.interrupted && talk) print(`Training was stopped by Ctrl-C in epoch ${result.epochsRun} of ${config.epochs}; keeping the model as trained so far.`);
   if (result.stoppedEpoch !== undefined && talk) {
     print(`Early stopping after epoch ${result.stoppedEpoch + 1}${result.bestEpoch !== undefined ? `; restored the weights of epoch ${result.bestEpoch + 1}` : ''}.`);
   } else if (result.bestEpoch !== undefined && talk) {
@@ -345,21 +354,24 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
 
   const diverged = !Number.isFinite(result.history.loss.at(-1) ?? 0);
   if (diverged) process.stderr.write('digitnet: warning: training diverged (the loss is NaN or infinite), so the model predicts nothing useful; try a smaller --lr.\n');
-  // A Ctrl-C while the model is written waits for it: the file appears whole or not at all anyway,
-  // but the run then says what it kept.
+
+  // From here on, nothing that failed stops the rest: a trained model and its figures are kept
+  // wherever they can be, and the problems are reported together at the end.
+  const problems: string[] = [];
   let interruptedWhileWriting = false;
+  // A Ctrl-C while the model is written waits for it (the file appears whole or not at all), then stops.
   const onInterruptWhileWriting = (): void => {
     interruptedWhileWriting = true;
     process.stderr.write('\ndigitnet: finishing the model file being written, then stopping.\n');
   };
-  process.on('SIGINT', onInterruptWhileWriting);
-  try {
-    if (config.save) result.model.save(config.save);
-  } finally {
-    process.off('SIGINT', onInterruptWhileWriting);
-  }
-  if (interruptedWhileWriting) {
-    throw new CliError(`Stopped by Ctrl-C${config.save ? ` after saving the model to ${config.save}` : ''}.`, EXIT_INTERRUPTED);
+  let savedTo: string | null = null;
+  if (config.save) {
+    process.on('SIGINT', onInterruptWhileWriting);
+    try {
+      savedTo = saveWithFallback(result.model, config.save, problems);
+    } finally {
+      process.off('SIGINT', onInterruptWhileWriting);
+    }
   }
   const history = result.history;
   const evaluatedOn = result.evaluatedOn === 'test' ? 'test set' : 'validation split';
@@ -377,31 +389,50 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
     test: { loss: result.testLoss, accuracy: result.testAccuracy },
     evaluatedOn,
     trainSamples: result.trainLabels.length,
-    savedTo: config.save,
+    savedTo,
   };
-  // As --save: an interrupted write leaves the earlier file or the whole new one, never half of it.
-  if (config.json) writeFileAtomic(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
+  let jsonWritten = false;
+  if (config.json) {
+    // As --save: an interrupted write leaves the earlier file or the whole new one, never half of it.
+    try {
+      writeFileAtomic(config.json, `${JSON.stringify(trainResult, null, 2)}\n`);
+      jsonWritten = true;
+    } catch (error) {
+      problems.push(`--json: ${(error as Error).message}`);
+    }
+  }
   if (config.report) {
-    const { writeRunReport } = await import('../../report/report-html.js');
-    const written = await writeRunReport(
-      config.report,
-      experimentReportInput(result, {
-        title: `digitnet train --preset ${config.preset}`,
-        settings: reportSettings(config, loaded.name, result.trainLabels.length),
-        timings: { fit: result.seconds },
-      }),
-    );
-    if (talk) print(`Report written to ${written.htmlPath}`);
+    try {
+      const { writeRunReport } = await import('../../report/report-html.js');
+      const written = await writeRunReport(
+        config.report,
+        experimentReportInput(result, {
+          title: `digitnet train --preset ${config.preset}`,
+          settings: reportSettings(config, loaded.name, result.trainLabels.length),
+          timings: { fit: result.seconds },
+        }),
+      );
+      if (talk) print(`Report written to ${written.htmlPath}`);
+    } catch (error) {
+      problems.push(`--report: ${plainErrorMessage(error)}`);
+    }
   }
 
   const label = evaluatedOn === 'test set' ? 'Test' : 'Validation';
   print(`${label} loss: ${result.testLoss.toFixed(4)} - ${label.toLowerCase()} accuracy: ${result.testAccuracy.toFixed(4)} (${formatPercent(result.testAccuracy)})`);
   if (talk) {
-    if (result.reported) print(`Notebook ${config.notebook} reported ${reportedFigure(findPreset(config.preset))} accuracy for this model.`);
+    if (result.reported && !result.interrupted) print(`Notebook ${config.notebook} reported ${reportedFigure(findPreset(config.preset))} accuracy for this model.`);
     print(`Trained ${plural(result.epochsRun, 'epoch')} in ${result.seconds.toFixed(1)} s.`);
   }
-  print(config.save ? `Model saved to ${config.save}` : 'Model not saved (add --save FILE to keep it).');
-  if (config.json && talk) print(`Run written to ${config.json}`);
+  if (savedTo) print(`Model saved to ${savedTo}`);
+  else if (!config.save) print('Model not saved (add --save FILE to keep it).');
+  if (jsonWritten && talk) print(`Run written to ${config.json}`);
+
+  if (problems.length > 0) throw new CliError(problems.join(' '));
+  if (interruptedWhileWriting) throw new CliError(`Stopped by Ctrl-C after saving the model to ${savedTo}.`, EXIT_INTERRUPTED);
+  if (result.interrupted) {
+    throw new CliError(`Training was stopped by Ctrl-C in epoch ${result.epochsRun} of ${config.epochs}; ${savedTo ? `the model trained so far was saved to ${savedTo}` : 'the model trained so far was evaluated but not saved (no --save)'}.`, EXIT_INTERRUPTED);
+  }
   return trainResult;
 }
 
@@ -469,6 +500,7 @@ export function registerTrain(program: Command): void {
     .option('--report <dir>', 'write report.html with the curves, confusion matrix and per-class table into this folder')
     .option('-q, --quiet', 'print only the final result')
     .option('--verbose <level>', '0 silent, 1 progress bar (default), 2 one line per epoch')
+    .option('--precision <name>', 'fp32 (default) or bf16: bf16 matrix inputs with fp32 weights, optimizer state and sums (Keras\'s mixed_bfloat16)')
     .addHelpText('after', `\nPresets (* = default; options given override the preset's values):\n${formatPresetList()}\n`)
     .action(async (options: TrainOptions) => {
       await runTrain(resolveTrainConfig(options));

@@ -1,5 +1,5 @@
-import type { Tensor } from '../data/tensor.js';
-import { formatValue } from '../validation.js';
+import type { Tensor } from '../../data/tensor.js';
+import { formatValue } from '../../validation.js';
 
 /** Samples as the training loop reads them: rows of `width` values, scaled by `scale` when gathered. */
 export interface Features {
@@ -120,35 +120,4 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (ArrayBuffer.isView(value)) return value.constructor.name;
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : formatValue(value);
-}
-
-/** 0, 1, …, count-1: the order of samples when nothing is shuffled. */
-export function identityIndices(count: number, offset = 0): Uint32Array {
-  const indices = new Uint32Array(count);
-  for (let i = 0; i < count; i++) indices[i] = offset + i;
-  return indices;
-}
-
-/**
- * Where Keras's validationSplit cuts: samples before the index train, the last fraction
- * validates (taken before any shuffling). Refuses a split that leaves either side empty.
- */
-export function validationSplitIndex(count: number, fraction: number, what = 'samples'): number {
-  const splitAt = Math.floor(count * (1 - fraction));
-  if (splitAt === 0 || splitAt === count) {
-    throw new Error(`A validation split of ${fraction} of ${count} ${what} leaves no training or no validation ${what}: use more ${what} or another split.`);
-  }
-  return splitAt;
-}
-
-/** The share of nonzero values in up to 256 evenly spaced samples. */
-export function sampledDensity(features: Features): number {
-  const samples = Math.min(features.count, 256);
-  const { source, width } = features;
-  let nonzero = 0;
-  for (let s = 0; s < samples; s++) {
-    const from = Math.floor((s * features.count) / samples) * width;
-    for (let j = from; j < from + width; j++) if (source[j] !== 0) nonzero++;
-  }
-  return nonzero / (samples * width);
 }
