@@ -4,7 +4,7 @@
 //
 //   node scripts/jupyter-tslab.js html      executes every examples/notebooks/*.ipynb and writes docs/notebooks/*.html
 //   node scripts/jupyter-tslab.js execute   executes them in place (their outputs are kept in the .ipynb files)
-// The test (test/examples/notebooks.test.ts) uses tslabJupyterEnvironment() the same way.
+// The tests (test/notebooks/) use tslabJupyterEnvironment() and nbconvert() the same way.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,11 @@ export function nbconvert(args, env, timeoutSeconds = 600) {
     env,
     encoding: 'utf8',
   });
+}
+
+/** jupyter nbconvert without running anything (an executed notebook to HTML, say). */
+export function convert(args, env) {
+  return spawnSync('jupyter', ['nbconvert', ...args], { cwd: notebookFolder, env, encoding: 'utf8' });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
