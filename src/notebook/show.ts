@@ -1,6 +1,6 @@
 /**
  * show(x): one call that draws a chart, a model summary or a table where the user is. In a tslab
- * notebook it becomes the cell's rich output (SVG charts, an HTML summary); in a script a chart is
+ * notebook it becomes the cell's rich output (PNG charts, an HTML summary); in a script a chart is
  * written to a file (its name, or `file`) and everything else is printed as text, so the same
  * code runs in both. It returns a promise because charts render asynchronously: `await show(c)`.
  */
@@ -44,7 +44,9 @@ export async function show(value: unknown, options: ShowOptions = {}): Promise<s
   const print = options.print ?? ((text: string) => console.log(text));
   if (isChart(value)) {
     if (kernel) {
-      kernel.display.svg(await value.toSVG());
+      // PNG, not SVG: nbconvert's HTML export passes an SVG output through its sanitizer, which
+      // strips every element Vega draws with, so the exported page showed empty frames.
+      kernel.display.png(await value.toPNG(1));
       return undefined;
     }
     const path = await value.save(options.file ?? `${value.name}.svg`);
