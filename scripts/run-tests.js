@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the library (the CLI tests run the built `digitnet`), type-checks the tests, examples and
+// Builds the library, ESM and CommonJS (the CLI tests run the built `digitnet`), type-checks the tests, examples and
 // benchmarks with it (tsx runs them without checking types, and some tests are about the types),
 // then runs every test/**/*.test.ts with Node's own test runner. Extra arguments are passed
 // through (e.g. a single file), and then the type check is left out.
@@ -17,16 +17,15 @@ function findTests(directory) {
   return found.sort();
 }
 
-const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const requested = process.argv.slice(2);
 if (requested.length === 0) {
-  const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+  // npm run, not npx tsc: tslab's bundled TypeScript 5.0 also installs a `tsc` bin, which may win the link.
+  const typecheck = spawnSync('npm', ['run', '--silent', 'typecheck'], { stdio: 'inherit' });
   if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
-  // The studio's page is browser code, checked with the DOM's types.
-  const pageCheck = spawnSync('npx', ['tsc', '-p', 'src/studio/page/tsconfig.json'], { stdio: 'inherit' });
-  if (pageCheck.status !== 0) process.exit(pageCheck.status ?? 1);
+  // (typecheck also checks the studio's page, which is browser code, with the DOM's types.)
 }
 const files = requested.length > 0 ? requested : findTests('test');
 const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], { stdio: 'inherit' });

@@ -2,6 +2,11 @@
  * digitnet's public API: Keras's names and defaults in TypeScript spelling. A thin re-export;
  * each concept lives in its own folder.
  */
+import { installNotebookErrorFormat } from './notebook/errors.js';
+
+// In a tslab notebook, digitnet's errors print as their one sentence rather than a stack of frames.
+installNotebookErrorFormat();
+
 export { sequential, Sequential } from './models/sequential.js';
 export type { CompileOptions, CompileConfig, Evaluation, EvaluateOptions, FitOptions, ModelConfig, PredictOptions, SequentialOptions } from './models/sequential.js';
 export type { SummaryRow } from './models/summary.js';
@@ -150,6 +155,15 @@ export type { InferencePrecision } from './precision/inference.js';
 
 export { buildMlp, buildPresetModel, DEFAULT_PRESET, findPreset, PRESETS } from './models/presets.js';
 export type { HiddenLayer, Preset } from './models/presets.js';
+
+export { Chart, plotClassBalance, plotCompare, plotConfusionMatrix, plotDigits, plotHistory } from './plots/index.js';
+export type { PlotConfusionMatrixOptions, PlotDigitsOptions, PlotHistoryOptions } from './plots/index.js';
+export { show } from './notebook/show.js';
+export type { ShowOptions } from './notebook/show.js';
+export { inNotebook } from './notebook/kernel.js';
+export { argmax } from './report/labels.js';
+export type { LabelsInput } from './report/labels.js';
+export type { HistoryInput } from './report/history-input.js';
 
 export {
   argmaxRows,

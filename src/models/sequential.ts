@@ -21,6 +21,8 @@ import type { KerasSpelled } from '../naming.js';
 import { parseOptions, shape } from '../validation.js';
 import { dropQuantization, quantizeLayers } from '../precision/inference.js';
 import { formatSummary, summaryRows, type SummaryRow } from './summary.js';
+import { notebookKernel } from '../notebook/kernel.js';
+import { summaryHtml } from '../notebook/summary-html.js';
 
 export type { EvaluateOptions, Evaluation, FitOptions, PredictOptions } from '../trainers/options.js';
 
@@ -246,8 +248,11 @@ export class Sequential implements TrainableModel {
     return summaryRows(this.requireBuilt().layers);
   }
 
-  summary(print: (line: string) => void = console.log): void {
-    print(this.summaryText());
+  summary(print?: (line: string) => void): void {
+    // In a notebook (and unless told where to print) the table is the cell's HTML output.
+    const kernel = print === undefined ? notebookKernel() : undefined;
+    if (kernel) return kernel.display.html(summaryHtml(this.name, this.summaryRows()));
+    (print ?? console.log)(this.summaryText());
   }
 
   /** All trainable weights in Keras's order: layer by layer, kernel then bias. */

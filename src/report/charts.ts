@@ -3,8 +3,9 @@
  * spec; render.ts turns specs into SVG and PNG.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { trainingHistoryFrom, type HistoryInput } from './history-input.js';
 import { checkHistory } from './metrics.js';
-import type { ClassDistribution, CompareRun, TrainingHistory } from './types.js';
+import type { ClassDistribution, CompareRun } from './types.js';
 
 const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
 const trainingColour = '#4c78a8';
@@ -36,6 +37,11 @@ interface CurvePoint {
   value: number;
 }
 
+/** History epochs count from 0, as Keras's do; Keras's progress lines and charts show them from 1. */
+function shownEpoch(epoch: number): number {
+  return epoch + 1;
+}
+
 function finite(value: number): boolean {
   return Number.isFinite(value);
 }
@@ -44,10 +50,11 @@ function finite(value: number): boolean {
  * Loss and accuracy per epoch, training and validation side by side, with the early-stopping
  * epoch as a dashed rule and the restored best epoch as a green rule and ringed points.
  */
-export function trainingCurvesSpec(history: TrainingHistory, marks: CurveMarks = {}): TopLevelSpec {
+export function trainingCurvesSpec(historyInput: HistoryInput, marks: CurveMarks = {}): TopLevelSpec {
+  const history = trainingHistoryFrom(historyInput);
   checkHistory(history);
-  const stopLabel = marks.stoppedEpoch === undefined ? undefined : `early stop (epoch ${marks.stoppedEpoch})`;
-  const bestLabel = marks.bestEpoch === undefined ? undefined : `restored best (epoch ${marks.bestEpoch})`;
+  const stopLabel = marks.stoppedEpoch === undefined ? undefined : `early stop (epoch ${shownEpoch(marks.stoppedEpoch)})`;
+  const bestLabel = marks.bestEpoch === undefined ? undefined : `restored best (epoch ${shownEpoch(marks.bestEpoch)})`;
   const domain = ['training', ...(history.val_loss || history.val_accuracy ? ['validation'] : [])];
   const range = [trainingColour, validationColour].slice(0, domain.length);
   if (stopLabel) {
@@ -63,13 +70,13 @@ export function trainingCurvesSpec(history: TrainingHistory, marks: CurveMarks =
   const panel = (title: string, training: readonly number[], validation: readonly number[] | undefined, axisTitle: string) => {
     const points: CurvePoint[] = [];
     history.epoch.forEach((epoch, index) => {
-      if (finite(training[index]!)) points.push({ epoch, series: 'training', value: training[index]! });
-      if (validation && finite(validation[index]!)) points.push({ epoch, series: 'validation', value: validation[index]! });
+      if (finite(training[index]!)) points.push({ epoch: shownEpoch(epoch), series: 'training', value: training[index]! });
+      if (validation && finite(validation[index]!)) points.push({ epoch: shownEpoch(epoch), series: 'validation', value: validation[index]! });
     });
     const markers: { epoch: number; series: string }[] = [];
-    if (stopLabel) markers.push({ epoch: marks.stoppedEpoch!, series: stopLabel });
-    if (bestLabel) markers.push({ epoch: marks.bestEpoch!, series: bestLabel });
-    const bestPoints = marks.bestEpoch === undefined ? [] : points.filter((point) => point.epoch === marks.bestEpoch);
+    if (stopLabel) markers.push({ epoch: shownEpoch(marks.stoppedEpoch!), series: stopLabel });
+    if (bestLabel) markers.push({ epoch: shownEpoch(marks.bestEpoch!), series: bestLabel });
+    const bestPoints = marks.bestEpoch === undefined ? [] : points.filter((point) => point.epoch === shownEpoch(marks.bestEpoch!));
     const x = { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { format: 'd', tickMinStep: 1 }, scale: { nice: false, zero: false } } as const;
     return {
       title,
@@ -266,26 +273,37 @@ export function digitGridSpec(tiles: readonly DigitTile[], title: string, column
 
 /**
  * Several runs' validation accuracy and loss overlaid, one colour per run (notebook 002's last
- * figure). A run without validation data is drawn from its training values, dashed, and says so.
+ * figure). A run without validation data is drawn from its training values, dashed, and says so,
+ * as do the panel titles.
  */
 export function compareCurvesSpec(runs: readonly CompareRun[]): TopLevelSpec {
   const values: { run: string; epoch: number; metric: string; value: number; fallback: boolean }[] = [];
   const names: string[] = [];
-  for (const run of runs) {
+  let fallbacks = 0;
+  for (const given of runs) {
+    const run = { name: given.name, history: trainingHistoryFrom(given.history, `the history of "${given.name}"`) };
     checkHistory(run.history);
     const fallback = !run.history.val_accuracy && !run.history.val_loss;
+    if (fallback) fallbacks++;
     const name = fallback ? `${run.name} (training)` : run.name;
     names.push(name);
     const accuracy = run.history.val_accuracy ?? (fallback ? run.history.accuracy : undefined);
     const loss = run.history.val_loss ?? (fallback ? run.history.loss : undefined);
     run.history.epoch.forEach((epoch, index) => {
-      if (accuracy && finite(accuracy[index]!)) values.push({ run: name, epoch, metric: 'accuracy', value: accuracy[index]!, fallback });
-      if (loss && finite(loss[index]!)) values.push({ run: name, epoch, metric: 'loss', value: loss[index]!, fallback });
+      const shown = shownEpoch(epoch);
+      if (accuracy && finite(accuracy[index]!)) values.push({ run: name, epoch: shown, metric: 'accuracy', value: accuracy[index]!, fallback });
+      if (loss && finite(loss[index]!)) values.push({ run: name, epoch: shown, metric: 'loss', value: loss[index]!, fallback });
     });
   }
+  // The titles say what is drawn: validation curves, training curves, or a mix of both.
+    const subject = fallbacks === 0 ? 'Validation' : fallbacks === runs.length ? 'Training' : 'Validation (dashed: training)';
+  // The legend sits under both panels; as many columns as its longest name fits in their width, so no name is cut.
+  const panelsWidth = 2 * 340 + 36;
+  const longest = Math.max(1, ...names.map((name) => name.length));
+  const legendColumns = Math.max(1, Math.min(4, names.length, Math.floor(panelsWidth / (longest * 7 + 36))));
   // Past ten runs a ten-colour scheme repeats colours, so more runs get twenty.
   const scheme = names.length > 10 ? 'tableau20' : 'tableau10';
-  const colour = { field: 'run', type: 'nominal', title: null, scale: { domain: names, scheme }, legend: { orient: 'bottom', direction: 'horizontal', columns: 4, labelLimit: 260 } } as const;
+  const colour = { field: 'run', type: 'nominal', title: null, scale: { domain: names, scheme }, legend: { orient: 'bottom', direction: 'horizontal', columns: legendColumns, labelLimit: panelsWidth - 36 } } as const;
   const panel = (title: string, metric: string) => ({
     title,
     width: 340,
@@ -303,7 +321,7 @@ export function compareCurvesSpec(runs: readonly CompareRun[]): TopLevelSpec {
     $schema: schema,
     config: baseConfig,
     data: { values },
-    hconcat: [panel('Validation accuracy', 'accuracy'), panel('Validation loss', 'loss')],
+    hconcat: [panel(`${subject} accuracy`, 'accuracy'), panel(`${subject} loss`, 'loss')],
     spacing: 36,
   } as TopLevelSpec;
 }

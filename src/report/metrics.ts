@@ -1,3 +1,6 @@
+import type { Tensor } from '../data/tensor.js';
+import { formatValue } from '../validation.js';
+import { argmaxOfRows, labelsOf, type LabelsInput } from './labels.js';
 import type { AverageScores, ClassDistribution, ClassificationReport, ClassScores, Mistake, TrainingHistory } from './types.js';
 
 type Labels = ArrayLike<number>;
@@ -36,31 +39,29 @@ function checkProbabilities(probabilities: ArrayLike<number>, classes: number): 
 }
 
 /**
- * The index of the largest value of each row of a row-major n × classes array. Ties go to the
+ * The index of the largest value of each row of a row-major n × classes array, or of each row of
+ * a 2-D tensor (what predict returns; its second dimension gives the classes). Ties go to the
  * lowest index, as numpy's argmax does, so predictions match Keras's `argmax(axis=1)`.
  */
-export function argmaxRows(probabilities: ArrayLike<number>, classes = 10): Uint8Array {
-  const rows = checkProbabilities(probabilities, classes);
-  const result = new Uint8Array(rows);
-  for (let row = 0; row < rows; row++) {
-    const offset = row * classes;
-    let best = 0;
-    let bestValue = probabilities[offset]!;
-    for (let column = 1; column < classes; column++) {
-      const value = probabilities[offset + column]!;
-      // NaN never wins, so a row with NaNs still predicts a real class.
-      if (value > bestValue || (Number.isNaN(bestValue) && !Number.isNaN(value))) {
-        best = column;
-        bestValue = value;
-      }
+export function argmaxRows(probabilities: ArrayLike<number> | Tensor, classes?: number): Uint8Array {
+  if (typeof probabilities === 'object' && probabilities !== null && 'shape' in probabilities && 'data' in probabilities) {
+    const shape = (probabilities as Tensor).shape;
+    if (!Array.isArray(shape) || shape.length !== 2) {
+      throw new RangeError(`argmaxRows() takes a 2-D tensor (samples × classes); got ${formatValue(probabilities)}.`);
     }
-    result[row] = best;
+    return argmaxRows((probabilities as Tensor).data, classes ?? shape[1]);
   }
-  return result;
+  if (!(ArrayBuffer.isView(probabilities) || Array.isArray(probabilities))) {
+    throw new TypeError(`argmaxRows() takes probabilities as a tensor or an array of numbers; got ${formatValue(probabilities)}.`);
+  }
+  const rows = checkProbabilities(probabilities, classes ?? 10);
+  return rows === 0 ? new Uint8Array(0) : argmaxOfRows(probabilities, classes ?? 10);
 }
 
 /** Counts with true labels as rows and predicted labels as columns, both ordered 0..classes-1. */
-export function confusionMatrix(trueLabels: Labels, predictedLabels: Labels, classes = 10): number[][] {
+export function confusionMatrix(trueInput: LabelsInput, predictedInput: LabelsInput, classes = 10): number[][] {
+  const trueLabels = labelsOf(trueInput, 'trueLabels');
+  const predictedLabels = labelsOf(predictedInput, 'predictedLabels');
   checkClassCount(classes);
   checkSameLength(trueLabels, predictedLabels);
   checkLabels('trueLabels', trueLabels, classes);
@@ -95,10 +96,12 @@ function ratio(numerator: number, denominator: number): number {
  * undefined precision, recall or F1 counts as 0.
  */
 export function classificationReport(
-  trueLabels: Labels,
-  predictedLabels: Labels,
+  trueInput: LabelsInput,
+  predictedInput: LabelsInput,
   options: { readonly classes?: number } = {},
 ): ClassificationReport {
+  const trueLabels = labelsOf(trueInput, 'trueLabels');
+  const predictedLabels = labelsOf(predictedInput, 'predictedLabels');
   checkSameLength(trueLabels, predictedLabels);
   const limit = options.classes ?? 256;
   checkClassCount(limit);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { formatValue } from '../validation.js';
 import type { RenderedChart } from './types.js';
 
 /** Where the chart text font came from: an npm package (same everywhere), the system, or nowhere. */
@@ -45,8 +46,14 @@ export function chartFont(): ChartFont {
   return cachedFont;
 }
 
-/** Compiles a Vega-Lite spec and renders it to SVG text, headless (no browser, no canvas). */
+/**
+ * Compiles a Vega-Lite spec and renders it to SVG text, headless (no browser, no canvas).
+ * Asynchronous, as Vega's rendering is: `const svg = await renderSvg(spec)`.
+ */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new TypeError(`renderSvg() takes a Vega-Lite spec object (e.g. from trainingCurvesSpec); got ${formatValue(spec)}.`);
+  }
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {

@@ -123,7 +123,7 @@ export class Trainer {
     // Where the loop is; backupAndRestore may move it in onTrainBegin.
     const loop = new FitLoop(initialEpoch, iterator, random, workspace);
 
-    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream ?? process.stdout)] : [];
+    const given: Callback[] = verbose > 0 ? [new ProgressBar(parsed.progressStream)] : [];
     const callbacks = new CallbackList([...given, ...(parsed.callbacks ?? []), history], model, params, loop);
     // Reused between batches: callbacks see the running means of the epoch so far.
     const batchLogs: Logs = Object.fromEntries(reported.map((name) => [name, 0]));
@@ -309,7 +309,7 @@ function predictionsOf(workspace: Workspace, plan: LossPlan): Float32Array {
 /** The progress bar evaluate and predict draw at verbose 1 or 2 (none at 0, their default). */
 function progressBarFor(options: PredictOptions): Progress | null {
   const verbose = options.verbose ?? 0;
-  return verbose === 0 ? null : { bar: new ProgressBar(options.progressStream ?? process.stdout), verbose };
+  return verbose === 0 ? null : { bar: new ProgressBar(options.progressStream), verbose };
 }
 
 interface Progress {

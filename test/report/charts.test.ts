@@ -37,8 +37,10 @@ test('a font for chart text is found (the dejavu-fonts-ttf package or the system
 test('training curves render to SVG and PNG, with the early-stop and best epochs marked', async () => {
   const chart = await renderChart('training-curves', 'Training curves', trainingCurvesSpec(fakeHistory(), { stoppedEpoch: 11, bestEpoch: 8 }));
   assertDrawn(chart);
-  assert.match(chart.svg, /early stop \(epoch 11\)/);
-  assert.match(chart.svg, /restored best \(epoch 8\)/);
+  // History epochs count from 0; the chart shows them from 1, as Keras prints them.
+  assert.match(chart.svg, /early stop \(epoch 12\)/);
+  assert.match(chart.svg, /restored best \(epoch 9\)/);
+  assert.match(chart.svg, /X-axis titled 'epoch' for a linear scale with values from 1 to 12/);
   assert.match(chart.svg, /Accuracy/);
   assert.match(chart.svg, /Loss/);
 });
