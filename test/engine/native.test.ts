@@ -382,12 +382,14 @@ if (process.env.DIGITNET_NATIVE_TEST_CHILD === '1') {
     const rowLength = 513;
     for (const activation of ACTIVATION_NAMES) {
       const output = new Float32Array(rows * rowLength);
-      reference.activationForward(activation, randomArray(random, rows * rowLength, -3, 3), output, rows * rowLength, rowLength);
+      const input = randomArray(random, rows * rowLength, -3, 3);
+      reference.activationForward(activation, input, output, rows * rowLength, rowLength);
       if (activation === 'relu') output.fill(0, 0, 100);
       const grad = randomArray(random, rows * rowLength);
       const expected = grad.slice();
-      reference.activationBackward(activation, output, expected, rows * rowLength, rowLength);
-      engine.activationBackward(activation, output, grad, rows * rowLength, rowLength);
+      // gelu, silu and mish need the pre-activation as well as the output.
+      reference.activationBackward(activation, output, expected, rows * rowLength, rowLength, input);
+      engine.activationBackward(activation, output, grad, rows * rowLength, rowLength, input);
       assertClose(grad, expected, rows * rowLength, `activationBackward ${activation}`);
     }
   });
