@@ -4,6 +4,9 @@
  * h5wasm (HDF5's C library compiled to wasm) on the bytes it is sent and answers with plain data
  * (see tree.ts), so a malformed file can at worst make it throw or be stopped, never crash us.
  *
+ * Its files (the bytes it is sent, the file it writes) live in h5wasm's in-memory file system,
+ * never on disk, so processes cannot meet there and a file's external links lead nowhere.
+ *
  * It limits what a file can make it allocate: every dataset's and attribute's bytes are counted
  * against a budget the caller sets from the file's own size before anything is read, and the walk
  * stops after a bounded number of objects and depth (hard links can form cycles).

@@ -1,5 +1,6 @@
 import { deserializeMetric, type MetricName } from '../../metrics/index.js';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../io/read-file.js';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { CompileConfig, Sequential } from '../../models/sequential.js';
 import { createOptimizer } from '../../optimizers/index.js';
@@ -102,7 +103,9 @@ function readBytes(path: string): Uint8Array {
     throw new KerasFormatError(`it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   if (size > MAX_ENTRY_BYTES) throw new KerasFormatError(`it is ${size} bytes, more than the 2 GiB digitnet reads`);
-  return new Uint8Array(readFileSync(path));
+  // Only a regular file, and only the size fstat gives: a FIFO or /dev/zero named x.keras would
+  // otherwise block or be read forever.
+  return new Uint8Array(readRegularFile(path, { maxBytes: MAX_ENTRY_BYTES, what: 'Keras file' }));
 }
 
 function readTree(bytes: Uint8Array, what: string): Hdf5Group {

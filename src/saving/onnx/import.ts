@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../io/read-file.js';
 import type { ActivationName } from '../../layers/activations.js';
 import type { Sequential } from '../../models/sequential.js';
 import { buildImportedModel, shapeProblem, type ImportedLayer } from '../imported-model.js';
@@ -29,7 +30,8 @@ export function loadOnnx(path: string): Sequential {
     const stats = statSync(path);
     if (stats.isDirectory()) throw new Error(`${path} is a folder, not an ONNX file.`);
     if (stats.size > LARGEST_FILE_BYTES) fail(`it is ${stats.size} bytes, more than the ${LARGEST_FILE_BYTES} allowed`);
-    bytes = readFileSync(path);
+    // Only a regular file, and only the size fstat gives (a FIFO or /dev/zero would block or never end).
+    bytes = readRegularFile(path, { maxBytes: LARGEST_FILE_BYTES, what: 'ONNX file', missing: `ONNX model ${path} does not exist.` });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`ONNX model ${path} does not exist.`);
     throw error;
