@@ -64,10 +64,15 @@ test('the first Ctrl-C stops after the batch, evaluates, and saves the model tra
 
 test('a second Ctrl-C quits at once, as Ctrl-C does by default', async () => {
   // Stopped in its first epoch, a 512-512 model takes a while to evaluate on the 10,000 test images: the second Ctrl-C lands there.
-  const run = await trainInterrupted([...small, '--epochs', '5000', '--limit', '1000', '--layers', '512,512'], 2, /Epoch 1\//);
+  const model = join(dir, 'second.safetensors');
+  const run = await trainInterrupted([...small, '--epochs', '5000', '--limit', '1000', '--layers', '512,512', '--save', model], 2, /Epoch 1\//);
   assert.equal(run.signal, 'SIGINT', `${run.status} ${run.stderr}`);
-  assert.match(run.stderr, /stopping after this batch/);
+  // The first Ctrl-C says what a second one does: no JavaScript runs during the evaluation to say it then.
+  assert.match(run.stderr, /stopping after this batch; .* \(press Ctrl-C again to quit at once\)\./);
   assert.doesNotMatch(run.stdout, /Test loss/);
+  // Quit before the save began: no model and no half-written temporary file.
+  assert.equal(existsSync(model), false);
+  assert.deepEqual(readdirSync(dir).filter((name) => name.includes('second') && name.endsWith('.tmp')), []);
 });
 
 test('a folder that refuses new files is found before training, even as root', { skip: !existsSync('/proc/self') && 'no /proc here' }, () => {
