@@ -1,3 +1,4 @@
+import { oneLine } from '../../validation.js';
 import { deserializeMetric, type MetricName } from '../../metrics/index.js';
 import { statSync } from 'node:fs';
 import { readRegularFile } from '../../io/read-file.js';
@@ -85,7 +86,8 @@ function reading<Result>(path: string, what: string, read: () => Result): Result
   try {
     return read();
   } catch (error) {
-    const problem = (error as Error).message.replace(/\.$/, '');
+    // Layer names quoted from a config may hold control characters: the message stays one line.
+    const problem = oneLine((error as Error).message.replace(/\.$/, ''));
     if (error instanceof KerasFormatError) throw new Error(`${path} cannot be loaded as ${what}: ${problem}.`);
     if (error instanceof Hdf5Error) throw new Error(`${path} cannot be loaded as ${what}: its HDF5 data is unreadable (${problem}).`);
     throw error;

@@ -1,3 +1,4 @@
+import { oneLine } from '../../validation.js';
 import { statSync } from 'node:fs';
 import { readRegularFile } from '../../io/read-file.js';
 import type { ActivationName } from '../../layers/activations.js';
@@ -23,7 +24,8 @@ const ACTIVATIONS: Record<string, ActivationName> = { Relu: 'relu', Sigmoid: 'si
 /** Reads a .onnx file into a digitnet model, checking everything first. */
 export function loadOnnx(path: string): Sequential {
   const fail = (problem: string): never => {
-    throw new Error(`${path} is not an ONNX model digitnet can read: ${problem}.`);
+    // Names quoted from the file may hold newlines and control characters: the message stays one line.
+    throw new Error(`${path} is not an ONNX model digitnet can read: ${oneLine(problem)}.`);
   };
   let bytes: Buffer;
   try {
