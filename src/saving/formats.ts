@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerModelSaving, type Sequential } from '../models/sequential.js';
 import { isHdf5, isZip, loadKerasFile, loadLegacyH5, loadWeightsInto, saveKerasFile, saveKerasWeights, saveLegacyH5, saveLegacyWeights } from './keras/keras-files.js';
@@ -84,7 +84,8 @@ function head(path: string): Uint8Array {
   const bytes = new Uint8Array(16);
   let descriptor: number | undefined;
   try {
-    descriptor = openSync(path, 'r');
+    // O_NONBLOCK: a FIFO would otherwise wait here for a writer forever, before any reader's checks.
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const read = readSync(descriptor, bytes, 0, bytes.length, 0);
     return bytes.subarray(0, read);
   } catch {

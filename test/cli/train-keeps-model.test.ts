@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadModel } from '../../src/index.js';
+import { dense, flatten, loadModel, sequential } from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'digitnet.js');
@@ -64,10 +64,15 @@ test('the first Ctrl-C stops after the batch, evaluates, and saves the model tra
 
 test('a second Ctrl-C quits at once, as Ctrl-C does by default', async () => {
   // Stopped in its first epoch, a 512-512 model takes a while to evaluate on the 10,000 test images: the second Ctrl-C lands there.
-  const run = await trainInterrupted([...small, '--epochs', '5000', '--limit', '1000', '--layers', '512,512'], 2, /Epoch 1\//);
+  const model = join(dir, 'second.safetensors');
+  const run = await trainInterrupted([...small, '--epochs', '5000', '--limit', '1000', '--layers', '512,512', '--save', model], 2, /Epoch 1\//);
   assert.equal(run.signal, 'SIGINT', `${run.status} ${run.stderr}`);
-  assert.match(run.stderr, /stopping after this batch/);
+  // The first Ctrl-C says what a second one does: no JavaScript runs during the evaluation to say it then.
+  assert.match(run.stderr, /stopping after this batch; .* \(press Ctrl-C again to quit at once\)\./);
   assert.doesNotMatch(run.stdout, /Test loss/);
+  // Quit before the save began: no model and no half-written temporary file.
+  assert.equal(existsSync(model), false);
+  assert.deepEqual(readdirSync(dir).filter((name) => name.includes('second') && name.endsWith('.tmp')), []);
 });
 
 test('a folder that refuses new files is found before training, even as root', { skip: !existsSync('/proc/self') && 'no /proc here' }, () => {
@@ -104,6 +109,46 @@ test('a save that fails on a full disk keeps the model in the working directory,
     assert.equal(JSON.parse(readFileSync(json, 'utf8')).savedTo, join(dir, fallback));
     assert.match(run.stdout, /Model saved to .*digitnet-unsaved-/);
     assert.deepEqual(readdirSync(full).filter((name) => name.endsWith('.tmp')), []);
+  } finally {
+    spawnSync('umount', [full]);
+  }
+});
+
+test('a failed save leaves the model already at --save untouched and, when the working directory is full too, keeps the new one in the temporary folder; a read-only folder is refused before training', { skip: !isRoot && 'needs root to mount a 1 MB tmpfs (run the tests as root to include it)' }, (t) => {
+  const full = join(dir, 'full-again');
+  const temporary = join(dir, 'temporary');
+  mkdirSync(full);
+  mkdirSync(temporary);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', full], { encoding: 'utf8' });
+  if (mounted.status !== 0) {
+    t.skip(`mount -t tmpfs failed (${mounted.stderr.trim() || mounted.error?.message}); a container may forbid it`);
+    return;
+  }
+  try {
+    const model = join(full, 'model.safetensors');
+    sequential([flatten({ inputShape: [28, 28] }), dense({ units: 4, activation: 'softmax' })], { seed: 1 }).save(model);
+    const before = readFileSync(model);
+    // The working directory is the full disk too: the fallback goes on to the temporary folder.
+    const run = spawnSync(process.execPath, [bin, 'train', '--limit', '500', '--layers', '512', '--epochs', '1', '--seed', '1', '--save', model, '--quiet'], {
+      cwd: full,
+      env: { ...env, TMPDIR: temporary },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1, run.stderr);
+    const fallback = readdirSync(temporary).find((name) => name.startsWith('digitnet-unsaved-'));
+    assert.ok(fallback, `a fallback file in the temporary folder: ${run.stderr}`);
+    assert.match(run.stderr, new RegExp(`the disk is full; any file already there is unchanged\\. The trained model was saved to ${join(temporary, fallback).replace(/[.]/g, '\\.')} instead\\.`));
+    assert.equal(loadModel(join(temporary, fallback)).countParams(), 784 * 512 + 512 + 5130);
+    assert.deepEqual(readFileSync(model), before, 'the model already saved is unchanged');
+    assert.deepEqual(readdirSync(full).filter((name) => name !== 'model.safetensors'), [], 'nothing half-written is left');
+
+    // Read-only: found by the check before training, and the file there is kept.
+    assert.equal(spawnSync('mount', ['-o', 'remount,ro', full]).status, 0);
+    const readOnly = spawnSync(process.execPath, [bin, 'train', '--limit', '100', '--epochs', '1', '--save', model], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(readOnly.status, 1, readOnly.stderr);
+    assert.match(readOnly.stderr, /--save .*model\.safetensors cannot be written: (this user may not write in the folder|a test file could not be created in) .*full-again/);
+    assert.doesNotMatch(readOnly.stdout, /Epoch/);
+    assert.deepEqual(readFileSync(model), before);
   } finally {
     spawnSync('umount', [full]);
   }

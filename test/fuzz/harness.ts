@@ -24,6 +24,12 @@ export interface FuzzFormat {
    * fixed, so that edits reach the checks behind the framing instead of only breaking the frame.
    */
   editable?(bytes: Uint8Array): { text: string; rebuild(text: string): Uint8Array } | undefined;
+  /**
+   * Optional: a mutation that knows the format's structure (a zip's entries removed or renamed,
+   * an HDF5 dataset retyped, reshaped or declared huge), as the bytes of a whole new file.
+   * Called after files(); deterministic for a given Random state.
+   */
+  structural?(bytes: Uint8Array, random: Random): Uint8Array;
 }
 
 export const FORMATS_FOLDER = fileURLToPath(new URL('./formats/', import.meta.url));
@@ -48,11 +54,11 @@ export async function importFormat(file: string): Promise<FuzzFormat> {
 
 // ---- Mutations ------------------------------------------------------------------------------
 
-export type MutationKind = 'bit flips' | 'truncation' | 'byte insert' | 'field edit' | 'huge length';
+export type MutationKind = 'bit flips' | 'truncation' | 'byte insert' | 'field edit' | 'huge length' | 'structure';
 
 // Numbers that break naive size arithmetic: zero, negative, just past 32 bits, float extremes.
 const HOSTILE_NUMBERS = ['0', '-1', '2700000', '65537', '4294967295', '4294967296', '9007199254740993', '1e308', '-1e308', '1.5', 'NaN', 'null', '[]', '{}', '""', 'true'];
-const HOSTILE_STRINGS = ['"__proto__"', '"constructor"', '""', '"F64"', '"Lambda"', `"${'x'.repeat(300)}"`, '"\\u0000"', '"dense"', '"optimizer/dense/kernel/momentum"'];
+const HOSTILE_STRINGS = ['"__proto__"', '"constructor"', '""', '"F64"', '"float64"', '"Lambda"', `"${'x'.repeat(300)}"`, '"\\u0000"', '"dense"', '"optimizer/dense/kernel/momentum"'];
 const HUGE_VALUES = [0xffffffffn, 0x7fffffffn, 0x80000000n, 0xffffffffffffffffn, 0x7fffffffffffffffn, 1n << 40n, 0n];
 
 /** Positions of ASCII digit runs and double-quoted strings in the first 64 KiB (a JSON header, a CSV, an IDX-free text). */
@@ -86,10 +92,12 @@ function splice(bytes: Uint8Array, start: number, end: number, replacement: Uint
 }
 
 type Editable = NonNullable<ReturnType<NonNullable<FuzzFormat['editable']>>>;
+type Structural = NonNullable<FuzzFormat['structural']>;
 
 /** One mutant of `bytes` and what was done to it. Deterministic for a given Random state. */
-export function mutate(bytes: Uint8Array, random: Random, editable?: Editable): { kind: MutationKind; bytes: Uint8Array } {
-  const kinds: MutationKind[] = ['bit flips', 'truncation', 'byte insert', 'field edit', 'huge length'];
+export function mutate(bytes: Uint8Array, random: Random, editable?: Editable, structural?: Structural): { kind: MutationKind; bytes: Uint8Array } {
+  // 'structure' is drawn only for formats that have it, so the others' sequences stay as they were.
+  const kinds: MutationKind[] = ['bit flips', 'truncation', 'byte insert', 'field edit', 'huge length', ...(structural ? (['structure'] as const) : [])];
   const kind = kinds[random.nextInt(kinds.length)]!;
   // Most formats keep their structure in the first bytes: aim there half of the time.
   const position = (length: number): number => (random.nextFloat() < 0.5 ? random.nextInt(Math.max(1, Math.min(length, 256))) : random.nextInt(Math.max(1, length)));
@@ -117,7 +125,7 @@ export function mutate(bytes: Uint8Array, random: Random, editable?: Editable): 
       const { numbers, strings } = textFields(bytes);
       const useNumber = numbers.length > 0 && (strings.length === 0 || random.nextFloat() < 0.7);
       const fields = useNumber ? numbers : strings;
-      if (fields.length === 0) return mutate(bytes, random, editable);
+      if (fields.length === 0) return mutate(bytes, random, editable, structural);
       const [start, end] = fields[random.nextInt(fields.length)]!;
       const pool = useNumber ? HOSTILE_NUMBERS : HOSTILE_STRINGS;
       return { kind, bytes: splice(bytes, start, end, new TextEncoder().encode(pool[random.nextInt(pool.length)]!)) };
@@ -136,6 +144,8 @@ export function mutate(bytes: Uint8Array, random: Random, editable?: Editable): 
       else view.setBigUint64(at, value, littleEndian);
       return { kind, bytes: copy };
     }
+    case 'structure':
+      return { kind, bytes: structural!(bytes, random) };
   }
 }
 
@@ -246,7 +256,7 @@ export async function fuzzFormat(formatFile: string, options: FuzzOptions): Prom
       throw new Error(`Format ${format.name}: its valid file is not accepted (${typeof baseline === 'object' ? baseline.message : baseline}).`);
     }
     for (let attempt = 1; attempt <= options.tries; attempt++) {
-      const mutant = mutate(original, random, editable);
+      const mutant = mutate(original, random, editable, format.structural?.bind(format));
       writeFileSync(target, mutant.bytes);
       const result = await worker.load(target, timeoutMilliseconds);
       summary.tries++;

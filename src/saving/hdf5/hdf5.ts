@@ -109,16 +109,22 @@ function stop(current: WorkerHandle): void {
   void current.worker.terminate();
 }
 
-/** Where h5wasm's Node build is, as a file URL for the worker's import(). */
+/**
+ * Where h5wasm's ES module build is, as a file URL for the worker's import(). Not its Node build:
+ * that one's file system is the real one, so the worker's scratch file /in0.h5 was a real file
+ * at the root, shared by every digitnet process (two loads at once read each other's bytes; a
+ * user who may not write in / could load nothing), and an external link in a file opened real
+ * paths. The ES module build keeps its files in memory.
+ */
 function h5wasmEntry(): string {
   try {
-    if (typeof import.meta.resolve === 'function') return import.meta.resolve('h5wasm/node');
+    if (typeof import.meta.resolve === 'function') return import.meta.resolve('h5wasm');
   } catch {
     // A CommonJS bundle has no import.meta: search node_modules as require would.
   }
   const base = typeof __filename === 'string' ? __filename : join(process.cwd(), 'index.js');
   for (const folder of createRequire(base).resolve.paths('h5wasm') ?? []) {
-    const candidate = join(folder, 'h5wasm', 'dist', 'node', 'hdf5_hl.js');
+    const candidate = join(folder, 'h5wasm', 'dist', 'esm', 'hdf5_hl.js');
     if (existsSync(candidate)) return pathToFileURL(candidate).href;
   }
   throw new Hdf5Error('the h5wasm package is not installed (npm install h5wasm)');

@@ -4,6 +4,9 @@
  * h5wasm (HDF5's C library compiled to wasm) on the bytes it is sent and answers with plain data
  * (see tree.ts), so a malformed file can at worst make it throw or be stopped, never crash us.
  *
+ * Its files (the bytes it is sent, the file it writes) live in h5wasm's in-memory file system,
+ * never on disk, so processes cannot meet there and a file's external links lead nowhere.
+ *
  * It limits what a file can make it allocate: every dataset's and attribute's bytes are counted
  * against a budget the caller sets from the file's own size before anything is read, and the walk
  * stops after a bounded number of objects and depth (hard links can form cycles).
@@ -21,13 +24,10 @@ console.log = console.error;
 // Anything written to the streams directly is dropped here, so the main thread never reads (or holds) it.
 process.stdout.write = () => true;
 process.stderr.write = () => true;
-// h5wasm's Node build runs on NODERAWFS: its file system is the real disk, so '/in0.h5' would be
-// the machine's own /in0.h5, shared by every digitnet process (two saving at once corrupted each
-// other's files) and unwritable without root. Each file gets a name no other process or thread uses.
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+// The files live in h5wasm's in-memory file system (see hdf5.ts); each still gets a name of its
+// own, so that a request never meets a file another request left behind.
 const { randomUUID } = require('node:crypto');
-const scratch = (kind) => join(tmpdir(), 'digitnet-hdf5-' + process.pid + '-' + randomUUID() + '-' + kind + '.h5');
+const scratch = (kind) => '/digitnet-' + randomUUID() + '-' + kind + '.h5';
 const loading = import(h5wasmUrl).then(async (h5) => {
   await h5.ready;
   // HDF5 then throws its error stack as a JS error instead of printing it to stderr.
@@ -136,7 +136,7 @@ function writeFile(h5, tree) {
     }
     return h5.FS.readFile(path);
   } finally {
-    // Also after a failed write: the scratch file is on the real disk.
+    // Also after a failed write, so that the memory is given back.
     try { h5.FS.unlink(path); } catch (error) { /* never created */ }
   }
 }

@@ -1,5 +1,7 @@
+import { oneLine } from '../../validation.js';
 import { deserializeMetric, type MetricName } from '../../metrics/index.js';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../io/read-file.js';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { CompileConfig, Sequential } from '../../models/sequential.js';
 import { lossFrom } from '../../losses/loss-options.js';
@@ -85,7 +87,8 @@ function reading<Result>(path: string, what: string, read: () => Result): Result
   try {
     return read();
   } catch (error) {
-    const problem = (error as Error).message.replace(/\.$/, '');
+    // Layer names quoted from a config may hold control characters: the message stays one line.
+    const problem = oneLine((error as Error).message.replace(/\.$/, ''));
     if (error instanceof KerasFormatError) throw new Error(`${path} cannot be loaded as ${what}: ${problem}.`);
     if (error instanceof Hdf5Error) throw new Error(`${path} cannot be loaded as ${what}: its HDF5 data is unreadable (${problem}).`);
     throw error;
@@ -103,7 +106,9 @@ function readBytes(path: string): Uint8Array {
     throw new KerasFormatError(`it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   if (size > MAX_ENTRY_BYTES) throw new KerasFormatError(`it is ${size} bytes, more than the 2 GiB digitnet reads`);
-  return new Uint8Array(readFileSync(path));
+  // Only a regular file, and only the size fstat gives: a FIFO or /dev/zero named x.keras would
+  // otherwise block or be read forever.
+  return new Uint8Array(readRegularFile(path, { maxBytes: MAX_ENTRY_BYTES, what: 'Keras file' }));
 }
 
 function readTree(bytes: Uint8Array, what: string): Hdf5Group {

@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { oneLine } from '../../validation.js';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../io/read-file.js';
 import type { ActivationName } from '../../layers/activations.js';
 import type { Sequential } from '../../models/sequential.js';
 import { buildImportedModel, shapeProblem, type ImportedLayer } from '../imported-model.js';
@@ -22,14 +24,16 @@ const ACTIVATIONS: Record<string, ActivationName> = { Relu: 'relu', Sigmoid: 'si
 /** Reads a .onnx file into a digitnet model, checking everything first. */
 export function loadOnnx(path: string): Sequential {
   const fail = (problem: string): never => {
-    throw new Error(`${path} is not an ONNX model digitnet can read: ${problem}.`);
+    // Names quoted from the file may hold newlines and control characters: the message stays one line.
+    throw new Error(`${path} is not an ONNX model digitnet can read: ${oneLine(problem)}.`);
   };
   let bytes: Buffer;
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) throw new Error(`${path} is a folder, not an ONNX file.`);
     if (stats.size > LARGEST_FILE_BYTES) fail(`it is ${stats.size} bytes, more than the ${LARGEST_FILE_BYTES} allowed`);
-    bytes = readFileSync(path);
+    // Only a regular file, and only the size fstat gives (a FIFO or /dev/zero would block or never end).
+    bytes = readRegularFile(path, { maxBytes: LARGEST_FILE_BYTES, what: 'ONNX file', missing: `ONNX model ${path} does not exist.` });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`ONNX model ${path} does not exist.`);
     throw error;

@@ -1,3 +1,4 @@
+import { oneLine } from '../../validation.js';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -69,7 +70,8 @@ export function loadTfjs(path: string): Sequential {
   const { folder, jsonName } = locate(path);
   const jsonPath = join(folder, jsonName);
   const fail = (problem: string): never => {
-    throw new Error(`${jsonPath} is not a TensorFlow.js model digitnet can read: ${problem}.`);
+    // JSON.parse quotes the bytes around its error, control characters included: the message stays one line.
+    throw new Error(`${jsonPath} is not a TensorFlow.js model digitnet can read: ${oneLine(problem)}.`);
   };
   let text: string;
   try {
