@@ -3,6 +3,7 @@
  * settings changed, or a model described from scratch. Every form is plain JSON, so a
  * comparison can be written as a file (`{ "runs": [ ... ] }`).
  */
+import type { AugmentSpec } from '../models/recipes.js';
 import { z } from 'zod';
 import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
@@ -92,6 +93,8 @@ export interface ResolvedExperiment {
   weightDecay?: number | null;
   /** How the learning rate changes over the training: 'cosine' decays it to 0 over all the steps (cosineDecay); absent or 'constant' keeps it. */
   schedule?: ScheduleChoice | null;
+  /** Augmentation layers in front of the model, active in training only (train --augment); absent or null for none. */
+  augment?: AugmentSpec | null;
   loss: LossName;
   epochs: number;
   batchSize: number;

@@ -218,9 +218,10 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
   // The model follows the images' size; the experiment decides Flatten first or flat vectors.
-  const inputShape = experiment.inputShape.length > 1 ? [data.train.rows, data.train.cols] : [data.train.rows * data.train.cols];
+  // Augmentation warps whole images, so it always takes them as [height, width].
+  const inputShape = experiment.inputShape.length > 1 || experiment.augment ? [data.train.rows, data.train.cols] : [data.train.rows * data.train.cols];
   const seed = experiment.seed ?? options.seed;
-  const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed });
+  const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed, augment: experiment.augment ?? null });
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
   const trainCount = typeof experiment.validation === 'number' ? validationSplitIndex(data.train.count, experiment.validation) : data.train.count;
   model.compile({ optimizer: experimentOptimizer(experiment, epochs * Math.ceil(trainCount / experiment.batchSize)), loss: experiment.loss, metrics: ['accuracy'] });

@@ -1,3 +1,4 @@
+import { augmentationLayers, type AugmentSpec } from './recipes.js';
 import { dense, dropout, flatten, type Layer } from '../layers/index.js';
 import type { LossName } from '../losses/losses.js';
 import type { OptimizerName } from '../optimizers/index.js';
@@ -195,11 +196,18 @@ function editDistance(a: string, b: string): number {
 /** The layers of an MLP: Flatten when the input is an image, hidden relu layers with their dropout, a softmax output. */
 export function buildMlp(
   hidden: readonly HiddenLayer[],
-  options: { inputShape?: readonly number[]; activation?: 'relu' | 'sigmoid' | 'tanh'; classes?: number; seed?: number } = {},
+  options: { inputShape?: readonly number[]; activation?: 'relu' | 'sigmoid' | 'tanh'; classes?: number; seed?: number; augment?: AugmentSpec | null } = {},
 ): Sequential {
   const inputShape = options.inputShape ?? [784];
   const layers: Layer[] = [];
-  if (inputShape.length > 1) layers.push(flatten({ inputShape }));
+  if (options.augment) {
+    if (inputShape.length !== 2) {
+      throw new Error(`Augmentation warps images, but the model's samples have shape [${inputShape.join(', ')}]: give the model [height, width] images (a preset with inputShape [28, 28]).`);
+    }
+    layers.push(...augmentationLayers(options.augment, inputShape), flatten());
+  } else if (inputShape.length > 1) {
+    layers.push(flatten({ inputShape }));
+  }
   hidden.forEach((layer, index) => {
     const first = index === 0 && inputShape.length === 1;
     layers.push(dense({ units: layer.units, activation: options.activation ?? 'relu', ...(first ? { inputShape } : {}) }));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveTrainConfig, trainExperiment } from '../../src/cli/commands/train.js';
 import { experimentOptimizer } from '../../src/experiments/run.js';
 import { AdamW, CosineDecay } from '../../src/index.js';
+import { buildMlp } from '../../src/models/presets.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'digitnet.js');
@@ -42,4 +43,16 @@ test('digitnet train --backup-dir trains, and leaves no backup once done', () =>
   const result = JSON.parse(readFileSync(json, 'utf8')) as { config: { optimizer: string; weightDecay: number; schedule: string }; epochs: number };
   assert.deepEqual([result.config.optimizer, result.config.weightDecay, result.config.schedule, result.epochs], ['adamw', 1e-4, 'cosine', 2]);
   assert.ok(!existsSync(join(backupDir, 'backup.safetensors')));
+});
+
+test('--augment puts the augmentation layers in front of the model; a bad part is refused in one sentence', () => {
+  const config = resolveTrainConfig({ augment: 'rotation=10,elastic' });
+  assert.deepEqual(config.augment, { rotationDegrees: 10, elastic: { alpha: 34, sigma: 4 } });
+  assert.ok(config.overrides.includes('augment'));
+  const experiment = trainExperiment(config, 'mnist');
+  const model = buildMlp(experiment.hidden, { inputShape: [28, 28], augment: experiment.augment ?? null });
+  assert.deepEqual(model.layers.slice(0, 3).map((layer) => layer.className), ['RandomRotation', 'RandomElasticTransform', 'Flatten']);
+  assert.equal(resolveTrainConfig({}).augment, null);
+  assert.throws(() => resolveTrainConfig({ augment: 'shear=3' }), /^UsageError: --augment "shear=3" is not a known augmentation: allowed are rotation=DEGREES/);
+  assert.throws(() => buildMlp([{ units: 8 }], { inputShape: [784], augment: { rotationDegrees: 5 } }), /Augmentation warps images, but the model's samples have shape \[784\]/);
 });

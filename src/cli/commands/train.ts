@@ -2,6 +2,8 @@
  * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
  * option given overriding the preset's value.
  */
+import { parseAugmentSpec } from '../augment-option.js';
+import type { AugmentSpec } from '../../models/recipes.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
@@ -41,6 +43,7 @@ export interface TrainOptions {
   optimizer?: string;
   lr?: values.OptionValue;
   weightDecay?: values.OptionValue;
+  augment?: values.OptionValue;
   schedule?: string;
   backupDir?: string;
   loss?: string;
@@ -76,6 +79,8 @@ export interface TrainConfig {
   learningRate: number | null;
   /** The optimizer's weight decay; null keeps its default (0, AdamW's 0.004). */
   weightDecay: number | null;
+  /** Augmentation in front of the model (--augment rotation=10,elastic), or null. */
+  augment: AugmentSpec | null;
   schedule: ScheduleChoice;
   /** Where backupAndRestore keeps the training's state, so that running the same command again resumes it. */
   backupDir: string | null;
@@ -166,6 +171,13 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   );
   const learningRate = override<number | null>('lr', null, () => values.positiveNumber(options.lr!, '--lr', 'learning rate'));
   const weightDecay = override<number | null>('weightDecay', null, () => values.positiveNumber(options.weightDecay!, '--weight-decay', 'weight decay'));
+  const augment = override<AugmentSpec | null>('augment', null, () => {
+    try {
+      return parseAugmentSpec(String(options.augment));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
   const schedule = override<ScheduleChoice>('schedule', 'constant', () => values.oneOf(options.schedule!, SCHEDULE_CHOICES, '--schedule', 'learning-rate schedule'));
   const loss = override<LossName>('loss', preset.loss, () => {
     try {
@@ -247,6 +259,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     optimizer,
     learningRate,
     weightDecay,
+    augment,
     schedule,
     backupDir: options.backupDir ?? null,
     loss,
@@ -311,6 +324,7 @@ export function trainExperiment(config: TrainConfig, images: ResolvedExperiment[
     optimizer: config.optimizer,
     learningRate: config.learningRate,
     weightDecay: config.weightDecay,
+    augment: config.augment,
     schedule: config.schedule,
     loss: config.loss,
     epochs: config.epochs,
@@ -515,6 +529,7 @@ export function registerTrain(program: Command): void {
     .option('--optimizer <name>', `optimizer: ${OPTIMIZER_NAMES.join(', ')}`)
     .option('--lr <rate>', "learning rate (default: the optimizer's Keras default)")
     .option('--weight-decay <rate>', "the optimizer's decoupled weight decay, Keras's weight_decay (adamw's default 0.004, the others' 0)")
+    .option('--augment <spec>', 'augment the training images inside the model: rotation=DEGREES, zoom=FRACTION, translation=FRACTION, elastic[=ALPHA/SIGMA], comma-separated (e.g. rotation=10,elastic)')
     .option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_CHOICES.join(', ')} (cosine decays the rate to 0 over all the training's steps)`)
     .option('--backup-dir <dir>', 'back the training up in this folder at each epoch; running the same command again resumes it exactly')
     .option('--loss <name>', 'loss: categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError')
