@@ -108,11 +108,13 @@ model.add(dense({ units: numClasses, activation: 'softmax' }));
 model.compile({ loss: 'categoricalCrossentropy', optimizer: rmsprop(), metrics: ['accuracy'] });
 await fitAndScore('fit1', model, settings.epochs(5), null, { accuracy: 0.9655, loss: 0.116 });
 
-// model.save('model.h5'); my_model = load_model('model.h5')
-const path = join(settings.out, 'model.safetensors');
+// model.save('model.h5'); my_model = load_model('model.h5') — Keras's legacy HDF5 file, as the notebook writes it.
+const path = join(settings.out, 'model.h5');
 model.save(path);
 const myModel = loadModel(path);
-console.log(`saved ${path} and loaded it back: test accuracy ${myModel.evaluate(xTest, yTest).accuracy}\n`);
+const before = model.predict(xTest).data;
+const same = myModel.predict(xTest).data.every((value, index) => value === before[index]);
+console.log(`saved ${path} and loaded it back: test accuracy ${myModel.evaluate(xTest, yTest).accuracy}, the same predictions: ${same}\n`);
 
 // model2: 512, Dropout 0.2, 512, Dropout 0.2, adam, early stopping
 const model2 = sequential();
@@ -122,7 +124,7 @@ model2.add(dense({ units: 512, activation: 'relu' }));
 model2.add(dropout({ rate: 0.2 }));
 model2.add(dense({ units: numClasses, activation: 'softmax' }));
 model2.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
-model2.save(join(settings.out, 'model_2.safetensors'));
+model2.save(join(settings.out, 'model_2.h5'));
 await fitAndScore('fit2', model2, settings.epochs(200), 3, { accuracy: 0.9805, loss: 0.073 });
 
 // model3: 128, Dropout 0.15, 64, Dropout 0.15, adam, early stopping

@@ -50,8 +50,8 @@ const { loss: testLoss, accuracy: testAccuracy } = model.evaluate(testImages, te
 console.log(`test_loss: ${testLoss.toFixed(4)}`);
 console.log(`test_acc: ${testAccuracy.toFixed(4)}  (the notebook reported 0.978)`);
 
-// model.save("digits.keras")
-const path = join(settings.out, 'digits.safetensors');
+// model.save("digits.keras") — Keras 3's own format, as the notebook writes it.
+const path = join(settings.out, 'digits.keras');
 model.save(path);
 const reloaded = loadModel(path);
 const again = reloaded.predict(testDigits).data;

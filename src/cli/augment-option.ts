@@ -1,4 +1,4 @@
-import type { AugmentSpec } from '../models/recipes.js';
+import type { AugmentSpec } from '../models/augmentation.js';
 
 const FORMAT = 'rotation=DEGREES, zoom=FRACTION, translation=FRACTION and elastic or elastic=ALPHA/SIGMA, comma-separated (e.g. rotation=10,elastic)';
 

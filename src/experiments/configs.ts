@@ -3,7 +3,7 @@
  * settings changed, or a model described from scratch. Every form is plain JSON, so a
  * comparison can be written as a file (`{ "runs": [ ... ] }`).
  */
-import type { AugmentSpec } from '../models/recipes.js';
+import type { AugmentSpec } from '../models/augmentation.js';
 import { z } from 'zod';
 import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';

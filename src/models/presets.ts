@@ -1,4 +1,4 @@
-import { augmentationLayers, type AugmentSpec } from './recipes.js';
+import { augmentationLayers, type AugmentSpec } from './augmentation.js';
 import { dense, dropout, flatten, type Layer } from '../layers/index.js';
 import type { LossName } from '../losses/losses.js';
 import type { OptimizerName } from '../optimizers/index.js';

@@ -1,30 +1,9 @@
-import { dense, dropout, flatten, randomElasticTransform, randomRotation, randomTranslation, randomZoom, type Layer } from '../layers/index.js';
+import { dense, dropout, flatten, type Layer } from '../layers/index.js';
+import { augmentationLayers, type AugmentSpec } from './augmentation.js';
 import { adamw } from '../optimizers/index.js';
 import { cosineDecay } from '../optimizers/schedules/cosine-decay.js';
 import type { HiddenLayer } from './presets.js';
 import { sequential, type Sequential } from './sequential.js';
-
-/**
- * Augmentation in front of a model, as the CLI's --augment spells it: degrees of rotation,
- * fractions of shift and zoom, and Simard's elastic distortion (alpha, sigma in pixels).
- */
-export interface AugmentSpec {
-  rotationDegrees?: number;
-  translation?: number;
-  zoom?: number;
-  elastic?: { alpha: number; sigma: number };
-}
-
-/** The augmentation layers an AugmentSpec asks for, the first taking the image shape. */
-export function augmentationLayers(spec: AugmentSpec, inputShape: readonly number[]): Layer[] {
-  const layers: Layer[] = [];
-  const first = (): { inputShape?: readonly number[] } => (layers.length === 0 ? { inputShape } : {});
-  if (spec.rotationDegrees) layers.push(randomRotation({ factor: spec.rotationDegrees / 360, ...first() }));
-  if (spec.zoom) layers.push(randomZoom({ heightFactor: spec.zoom, ...first() }));
-  if (spec.translation) layers.push(randomTranslation({ heightFactor: spec.translation, widthFactor: spec.translation, ...first() }));
-  if (spec.elastic) layers.push(randomElasticTransform({ ...spec.elastic, ...first() }));
-  return layers;
-}
 
 /**
  * The recipe's training past the notebooks: AdamW whose rate warms up linearly then follows a

@@ -89,7 +89,8 @@ test('002: three models compared, with their validation curves', async () => {
   assert.match(result.stdout, /Total params: 669,706/);
   assert.match(result.stdout, /fit1 +50-25 +40,785 +1 /);
   assert.match(result.stdout, /96\.55% \/ 0\.1160/);
-  assertFiles(result.out, ['validation-curves.png', 'model.safetensors', 'model_2.safetensors']);
+  assert.match(result.stdout, /model\.h5 and loaded it back: test accuracy 0\.\d+, the same predictions: true/);
+  assertFiles(result.out, ['validation-curves.png', 'model.h5', 'model_2.h5']);
 });
 
 test('003: class balance and six baselines', async () => {
@@ -109,5 +110,5 @@ test('004: the 512-unit MLP predicts a digit and saves itself', async () => {
   assert.match(result.stdout, /test_labels\[0\]: 7/);
   assert.match(result.stdout, /test_acc: 0\.\d{4}/);
   assert.match(result.stdout, /the loaded model predicts the same: true/);
-  assertFiles(result.out, ['digits.safetensors', 'training-curves.png']);
+  assertFiles(result.out, ['digits.keras', 'training-curves.png']);
 });

@@ -3,7 +3,7 @@
  * option given overriding the preset's value.
  */
 import { parseAugmentSpec } from '../augment-option.js';
-import type { AugmentSpec } from '../../models/recipes.js';
+import type { AugmentSpec } from '../../models/augmentation.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
