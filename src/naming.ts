@@ -21,3 +21,13 @@ export type KerasSpelled<Options> = Options & {
 export function camelFromSnake(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
+
+/** 'learningRate' → 'learning_rate', 'beta1' → 'beta_1': the inverse of camelFromSnake, as SnakeCase spells it. */
+export function snakeFromCamel(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1_$2');
+}
+
+/** The same object with snake_case keys, as Keras writes configs. */
+export function snakeKeys<Value>(config: Readonly<Record<string, Value>>): Record<string, Value> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [snakeFromCamel(key), value]));
+}

@@ -12,6 +12,7 @@ import { serializeRegularizer, type Regularizer } from '../../regularizers/regul
 import type { LayerConfig } from '../../layers/layer.js';
 import type { ModelConfig, Sequential } from '../../models/sequential.js';
 import type { InitializerName } from '../../initializers/initializers.js';
+import { snakeKeys } from '../../naming.js';
 
 /**
  * Keras's model config ⇄ digitnet's, for the layers digitnet has. Keras 3 (`.keras`) writes every
@@ -129,10 +130,6 @@ export function kerasModelConfig(model: Sequential, style: KerasStyle): Json {
   return style === 'keras3'
     ? kerasObject(style, 'keras', 'Sequential', config, { build_config: { input_shape: batch(inputShape) } })
     : { class_name: 'Sequential', config };
-}
-
-function snakeKeys(config: Record<string, number>): Json {
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), value]));
 }
 
 /** Keras serializes a regularizer as its class (L1, L2, L1L2) and config, as an initializer. */

@@ -4,7 +4,7 @@ import type { LossOptions } from '../../losses/loss-options.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from '../../optimizers/index.js';
 import { deserializeSchedule } from '../../optimizers/schedules/index.js';
 import { isSerializedSchedule, type SerializedSchedule } from '../../optimizers/schedules/learning-rate-schedule.js';
-import { camelFromSnake } from '../../naming.js';
+import { camelFromSnake, snakeFromCamel, snakeKeys } from '../../naming.js';
 import type { KerasStyle } from './architecture.js';
 
 /**
@@ -35,15 +35,6 @@ const OPTIMIZER_CLASSES: Record<OptimizerName, string> = {
 const KERAS_DEFAULT_FLAGS: Partial<Record<OptimizerName, Json>> = { adam: { amsgrad: false }, adamw: { amsgrad: false }, rmsprop: { centered: false } };
 // The base options every Keras optimizer writes; digitnet has the first four.
 const BASE_OPTIONS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'];
-
-/** Our option name → Keras's: learningRate → learning_rate, beta1 → beta_1. */
-function snakeFromCamel(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1_$2');
-}
-
-function snakeKeys(config: Record<string, unknown>): Json {
-  return Object.fromEntries(Object.entries(config).map(([key, value]) => [snakeFromCamel(key), value]));
-}
 
 /** A schedule as Keras serializes it: { module, class_name, config, registered_name } (Keras 2 without module). */
 function kerasSchedule(schedule: SerializedSchedule, style: KerasStyle): Json {

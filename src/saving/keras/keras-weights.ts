@@ -32,7 +32,7 @@ export function kerasLayerPaths(layers: readonly Layer[]): string[] {
  * all; RMSprop, SGD, Adagrad and Lion list one slot for every weight, then the next — which is the
  * order stateBuffers() already has.
  */
-const INTERLEAVED_SLOTS: Record<string, readonly string[]> = {
+export const INTERLEAVED_SLOTS: Readonly<Record<string, readonly string[]>> = {
   adam: ['momentum', 'velocity'],
   adamw: ['momentum', 'velocity'],
   nadam: ['momentum', 'velocity'],

@@ -2,6 +2,7 @@ import type { Sequential } from '../../models/sequential.js';
 import { ensureGroup, newGroup, putDataset, type Hdf5AttributeValue, type Hdf5Group, type MutableHdf5Group } from '../hdf5/tree.js';
 import { KerasFormatError } from './architecture.js';
 import { scalarValue, weightValues } from './build.js';
+import { INTERLEAVED_SLOTS } from './keras-weights.js';
 
 /**
  * Keras's legacy HDF5 layout (Keras 2's saving/legacy/hdf5_format.py, kept by Keras 3 as
@@ -63,7 +64,8 @@ export function legacyModelTree(model: Sequential, modelConfig: object, training
     const slots = Object.entries(SLOT_NAMES[optimizer.name] ?? {});
     const byName = new Map(optimizer.stateBuffers().map((buffer) => [buffer.name, buffer]));
     // The Adam family builds its two moments together; amsgrad's velocity_hat comes after them all.
-    const paired = ['adam', 'adamw', 'nadam', 'adamax'].includes(optimizer.name) ? slots.filter(([slot]) => slot !== 'velocity_hat') : [];
+    const interleaved = INTERLEAVED_SLOTS[optimizer.name] ?? [];
+    const paired = slots.filter(([slot]) => interleaved.includes(slot));
     const separate = slots.filter((slot) => !paired.includes(slot));
     const order = [
       ...model.weights.flatMap((weight) => paired.map((slot) => ({ weight, slot }))),
