@@ -1,7 +1,7 @@
 /** Checks of output paths, made before any work so that a long run cannot fail at its end. */
 import { accessSync, closeSync, constants, existsSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Sequential } from '../models/sequential.js';
 import { errorCodePhrase } from '../validation.js';
 import { UsageError } from './errors.js';
@@ -94,7 +94,8 @@ export function saveWithFallback(model: Sequential, path: string, problems: stri
   } catch (error) {
     const first = (error as Error).message.replace(/\.$/, '');
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-    const name = `digitnet-unsaved-${stamp}-${process.pid}${extname(path) || '.safetensors'}`;
+    // digitnet's own format: it holds every model, and it is one file (a TensorFlow.js export would need a folder of its own).
+    const name = `digitnet-unsaved-${stamp}-${process.pid}.safetensors`;
     const reasons: string[] = [];
     for (const folder of [process.cwd(), tmpdir()]) {
       const fallback = join(folder, name);

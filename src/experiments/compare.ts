@@ -7,7 +7,7 @@
 import { readRegularFile } from '../io/read-file.js';
 import type { Logs } from '../callbacks/callback.js';
 import { describeEngine, getEngine } from '../engine/select.js';
-import { PRESETS } from '../models/presets.js';
+import { NOTEBOOK_PRESETS } from '../models/presets.js';
 import { writeCompareReport, type CompareReportResult } from '../report/compare-html.js';
 import { formatPercent, formatSeconds, formatSeedRange } from '../report/tables.js';
 import type { CompareRow, CompareRun } from '../report/types.js';
@@ -78,7 +78,7 @@ export interface ComparisonResult {
 
 /** Every model of the seed notebooks with its notebook's settings, including notebook 000's 20% vs 75% training share. */
 export function builtInComparison(): ExperimentConfig[] {
-  return PRESETS.map((preset) => preset.name);
+  return NOTEBOOK_PRESETS.map((preset) => preset.name);
 }
 
 function configLabel(config: unknown, index: number): string {

@@ -9,6 +9,7 @@ import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
 import { didYouMean, PRESETS, presetNamed, type HiddenLayer, type Preset } from '../models/presets.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
+import type { ScheduleChoice } from '../optimizers/configured.js';
 import { formatValue, LARGEST_LAYER_UNITS, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
 
 /** The activations a hidden layer may have (the output layer is always softmax). */
@@ -75,9 +76,7 @@ export interface ReportedFigure {
 }
 
 /** An experiment with every setting decided. */
-/** The learning-rate schedules `train --schedule` offers. */
-export const SCHEDULE_CHOICES = ['constant', 'cosine'] as const;
-export type ScheduleChoice = (typeof SCHEDULE_CHOICES)[number];
+export { SCHEDULE_CHOICES, type ScheduleChoice } from '../optimizers/configured.js';
 
 export interface ResolvedExperiment {
   name: string;
@@ -113,6 +112,7 @@ const name = z.string(NAME).trim().min(1, NAME);
 const hiddenLayer = z.strictObject({
   units: positiveInteger.max(LARGEST_LAYER_UNITS, `must be at most ${LARGEST_LAYER_UNITS} (the largest layer digitnet trains)`),
   dropout: z.number('must be a number in [0, 1)').min(0, 'must be in [0, 1)').lt(1, 'must be in [0, 1)').optional(),
+  batchNormalization: z.boolean('must be true or false').optional(),
 });
 const VALIDATION = 'must be "test", a fraction in (0, 1) or null';
 const validation = z.union(
@@ -171,10 +171,10 @@ const customSchema = z.strictObject({
   epochs: positiveInteger,
 });
 
-/** "512-d0.2-512-d0.2" for 512 units, dropout 0.2, twice; "(none)" without hidden layers. */
+/** "512-d0.2-512-d0.2" for 512 units, dropout 0.2, twice ("800-bn-d0.2" with batch normalization); "(none)" without hidden layers. */
 export function hiddenLayersLabel(hidden: readonly HiddenLayer[]): string {
   if (hidden.length === 0) return '(none)';
-  return hidden.map((layer) => `${layer.units}${layer.dropout ? `-d${layer.dropout}` : ''}`).join('-');
+  return hidden.map((layer) => `${layer.units}${layer.batchNormalization ? '-bn' : ''}${layer.dropout ? `-d${layer.dropout}` : ''}`).join('-');
 }
 
 function reportedOf(preset: Preset): ReportedFigure | null {
@@ -252,7 +252,10 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
     activation: given.activation ?? 'relu',
     inputShape: [...preset.inputShape],
     optimizer: given.optimizer ?? preset.optimizer,
-    learningRate: given.learningRate ?? null,
+    learningRate: given.learningRate ?? preset.learningRate ?? null,
+    weightDecay: preset.weightDecay ?? null,
+    schedule: preset.schedule ?? null,
+    augment: preset.augment ?? null,
     loss: given.loss !== undefined ? parseLoss(given.loss) : preset.loss,
     epochs: given.epochs ?? preset.epochs,
     batchSize: given.batchSize ?? preset.batchSize,

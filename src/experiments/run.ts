@@ -19,8 +19,7 @@ import { validationSplitIndex } from '../trainers/data-adapters/validation-split
 import { buildMlp } from '../models/presets.js';
 import type { Sequential } from '../models/sequential.js';
 import { backupAndRestore } from '../callbacks/backup-and-restore.js';
-import { createOptimizer, type Optimizer, type OptimizerName } from '../optimizers/index.js';
-import { cosineDecay } from '../optimizers/schedules/index.js';
+import { configuredOptimizer } from '../optimizers/configured.js';
 import type { RunReportInput, SettingValue } from '../report/types.js';
 import { reportInputFromRun } from '../report/from-model.js';
 import {
@@ -188,21 +187,6 @@ class ExperimentWatcher implements Callback {
   }
 }
 
-/**
- * The experiment's optimizer: its name with the learning rate, weight decay and schedule asked
- * for; a cosine schedule decays the rate (given, or the optimizer's default) to 0 over all steps.
- */
-export function experimentOptimizer(experiment: ResolvedExperiment, totalSteps: number): Optimizer | OptimizerName {
-  const schedule = experiment.schedule ?? 'constant';
-  if (experiment.learningRate === null && experiment.weightDecay == null && schedule === 'constant') return experiment.optimizer;
-  const initialLearningRate = experiment.learningRate ?? createOptimizer(experiment.optimizer).learningRate;
-  const config: Record<string, unknown> = {
-    learningRate: schedule === 'cosine' ? cosineDecay({ initialLearningRate, decaySteps: totalSteps }) : initialLearningRate,
-  };
-  if (experiment.weightDecay != null) config.weightDecay = experiment.weightDecay;
-  return createOptimizer(experiment.optimizer, config);
-}
-
 /** Trains one configuration (a preset name, a preset with changes, or a custom model) and measures it. */
 export async function runExperiment(config: ExperimentConfig, options: RunExperimentOptions = {}): Promise<ExperimentResult> {
   const experiment = resolveExperiment(config, typeof config === 'string' ? `experiment "${config}"` : 'experiment');
@@ -224,7 +208,7 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed, augment: experiment.augment ?? null });
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
   const trainCount = typeof experiment.validation === 'number' ? validationSplitIndex(data.train.count, experiment.validation) : data.train.count;
-  model.compile({ optimizer: experimentOptimizer(experiment, epochs * Math.ceil(trainCount / experiment.batchSize)), loss: experiment.loss, metrics: ['accuracy'] });
+  model.compile({ optimizer: configuredOptimizer(experiment, epochs * Math.ceil(trainCount / experiment.batchSize)), loss: experiment.loss, metrics: ['accuracy'] });
 
   const x = imagesAs(data.train, inputShape);
   const y = targetsFor(data.train, experiment.loss);

@@ -9,6 +9,21 @@ export interface DirectoryFile {
 }
 
 /**
+ * Whether writing `path` would replace a folder (true) or make a new one (false); throws the
+ * sentence writeDirectoryAtomic would when it may not be written at all. Nothing is changed.
+ */
+export function checkDirectoryReplaceable(path: string, isReplaceable: (entries: string[], path: string) => boolean, what: string): boolean {
+  const target = resolve(path);
+  if (!existsSync(target)) return false;
+  if (!lstatSync(target).isDirectory()) throw new Error(`Cannot write ${path}: it is a file, and ${what} is a folder; give a folder name.`);
+  const entries = readdirSync(target);
+  if (entries.length > 0 && !isReplaceable(entries, target)) {
+    throw new Error(`Cannot write ${path}: the folder holds files that are not an earlier ${what} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); give an empty or new folder.`);
+  }
+  return true;
+}
+
+/**
  * Writes a folder of files so that it appears complete or not at all: the files go into a
  * temporary folder beside the target (same file system), which is then renamed into place.
  *
@@ -19,15 +34,7 @@ export interface DirectoryFile {
  */
 export function writeDirectoryAtomic(path: string, files: readonly DirectoryFile[], isReplaceable: (entries: string[], path: string) => boolean, what: string): void {
   const target = resolve(path);
-  let replacing = false;
-  if (existsSync(target)) {
-    if (!lstatSync(target).isDirectory()) throw new Error(`Cannot write ${path}: it is a file, and ${what} is a folder; give a folder name.`);
-    const entries = readdirSync(target);
-    if (entries.length > 0 && !isReplaceable(entries, target)) {
-      throw new Error(`Cannot write ${path}: the folder holds files that are not an earlier ${what} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); give an empty or new folder.`);
-    }
-    replacing = true;
-  }
+  const replacing = checkDirectoryReplaceable(path, isReplaceable, what);
   const parent = dirname(target);
   try {
     makeFolders(parent);

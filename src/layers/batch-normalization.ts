@@ -44,6 +44,10 @@ export class BatchNormalization extends Layer {
   /** The last training batch's per-feature mean and 1/sqrt(variance + epsilon), for backward. */
   private batchMean = new Float64Array(0);
   private inverseDeviation = new Float64Array(0);
+  /** Per-feature scratch, allocated once at build: sums of squares and gradients, and the affine map x · factor + offset. */
+  private accumulator = new Float64Array(0);
+  private factor = new Float64Array(0);
+  private offset = new Float64Array(0);
 
   constructor(options: BatchNormalizationOptions = {}) {
     const parsed = parseOptions(schema, options, 'batchNormalization()');
@@ -71,6 +75,9 @@ export class BatchNormalization extends Layer {
     this.movingVariance = weight('moving_variance', 1, false);
     this.batchMean = new Float64Array(features);
     this.inverseDeviation = new Float64Array(features);
+    this.accumulator = new Float64Array(features);
+    this.factor = new Float64Array(features);
+    this.offset = new Float64Array(features);
     return inputShape;
   }
 
@@ -82,34 +89,49 @@ export class BatchNormalization extends Layer {
     return this.movingMean ? [this.movingMean, this.movingVariance!] : [];
   }
 
+  // Both passes walk the batch row by row, features innermost: the activations are row-major, and
+  // striding down a column would touch a new cache line at every step.
   forward(_engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, training: boolean): void {
     const features = this.outputSize;
     const gamma = this.gamma?.values;
     const beta = this.beta?.values;
     const movingMean = this.movingMean!.values;
     const movingVariance = this.movingVariance!.values;
-    for (let j = 0; j < features; j++) {
-      let mean: number;
-      let inverse: number;
-      if (training) {
-        let sum = 0;
-        for (let r = 0; r < rows; r++) sum += input[r * features + j]!;
-        mean = sum / rows;
-        let squares = 0;
-        for (let r = 0; r < rows; r++) squares += (input[r * features + j]! - mean) ** 2;
-        const variance = squares / rows;
-        inverse = 1 / Math.sqrt(variance + this.epsilon);
-        this.batchMean[j] = mean;
-        this.inverseDeviation[j] = inverse;
-        movingMean[j] = movingMean[j]! * this.momentum + mean * (1 - this.momentum);
-        movingVariance[j] = movingVariance[j]! * this.momentum + variance * (1 - this.momentum);
-      } else {
-        mean = movingMean[j]!;
-        inverse = 1 / Math.sqrt(movingVariance[j]! + this.epsilon);
+    const mean = this.batchMean;
+    const factor = this.factor;
+    const offset = this.offset;
+    if (training) {
+      const squares = this.accumulator;
+      mean.fill(0);
+      squares.fill(0);
+      for (let r = 0; r < rows; r++) {
+        const row = r * features;
+        for (let j = 0; j < features; j++) mean[j] += input[row + j]!;
       }
-      const factor = gamma ? gamma[j]! * inverse : inverse;
-      const offset = beta ? beta[j]! : 0;
-      for (let r = 0; r < rows; r++) output[r * features + j] = (input[r * features + j]! - mean) * factor + offset;
+      for (let j = 0; j < features; j++) mean[j] /= rows;
+      for (let r = 0; r < rows; r++) {
+        const row = r * features;
+        for (let j = 0; j < features; j++) {
+          const centered = input[row + j]! - mean[j]!;
+          squares[j] += centered * centered;
+        }
+      }
+      for (let j = 0; j < features; j++) {
+        const variance = squares[j]! / rows;
+        this.inverseDeviation[j] = 1 / Math.sqrt(variance + this.epsilon);
+        movingMean[j] = movingMean[j]! * this.momentum + mean[j]! * (1 - this.momentum);
+        movingVariance[j] = movingVariance[j]! * this.momentum + variance * (1 - this.momentum);
+      }
+    }
+    for (let j = 0; j < features; j++) {
+      const center = training ? mean[j]! : movingMean[j]!;
+      const inverse = training ? this.inverseDeviation[j]! : 1 / Math.sqrt(movingVariance[j]! + this.epsilon);
+      factor[j] = gamma ? gamma[j]! * inverse : inverse;
+      offset[j] = (beta ? beta[j]! : 0) - center * factor[j]!;
+    }
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) output[row + j] = input[row + j]! * factor[j]! + offset[j]!;
     }
   }
 
@@ -124,24 +146,33 @@ export class BatchNormalization extends Layer {
   ): void {
     const features = this.outputSize;
     const gamma = this.gamma?.values;
-    for (let j = 0; j < features; j++) {
-      const mean = this.batchMean[j]!;
-      const inverse = this.inverseDeviation[j]!;
-      let sumGrad = 0;
-      let sumGradNormalized = 0;
-      for (let r = 0; r < rows; r++) {
-        const g = gradOutput[r * features + j]!;
-        sumGrad += g;
-        sumGradNormalized += g * (input[r * features + j]! - mean) * inverse;
+    const mean = this.batchMean;
+    const inverse = this.inverseDeviation;
+    const sumGrad = this.accumulator;
+    const sumGradNormalized = this.factor;
+    sumGrad.fill(0);
+    sumGradNormalized.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) {
+        const g = gradOutput[row + j]!;
+        sumGrad[j] += g;
+        sumGradNormalized[j] += g * (input[row + j]! - mean[j]!) * inverse[j]!;
       }
-      if (this.gamma) this.gamma.gradient[j] = sumGradNormalized;
-      if (this.beta) this.beta.gradient[j] = sumGrad;
-      if (!gradInput) continue;
-      // d/dx of gamma · x̂ with the batch's own statistics: (gamma·inverse/N)(N·g - Σg - x̂·Σg·x̂).
-      const factor = ((gamma ? gamma[j]! : 1) * inverse) / rows;
-      for (let r = 0; r < rows; r++) {
-        const normalized = (input[r * features + j]! - mean) * inverse;
-        gradInput[r * features + j] = factor * (rows * gradOutput[r * features + j]! - sumGrad - normalized * sumGradNormalized);
+    }
+    for (let j = 0; j < features; j++) {
+      if (this.gamma) this.gamma.gradient[j] = sumGradNormalized[j]!;
+      if (this.beta) this.beta.gradient[j] = sumGrad[j]!;
+    }
+    if (!gradInput) return;
+    // d/dx of gamma · x̂ with the batch's own statistics: (gamma·inverse/N)(N·g - Σg - x̂·Σg·x̂).
+    const scale = this.offset;
+    for (let j = 0; j < features; j++) scale[j] = ((gamma ? gamma[j]! : 1) * inverse[j]!) / rows;
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) {
+        const normalized = (input[row + j]! - mean[j]!) * inverse[j]!;
+        gradInput[row + j] = scale[j]! * (rows * gradOutput[row + j]! - sumGrad[j]! - normalized * sumGradNormalized[j]!);
       }
     }
   }

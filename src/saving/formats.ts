@@ -1,7 +1,7 @@
 import { closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerModelSaving, type Sequential } from '../models/sequential.js';
-import { isHdf5, isZip, loadKerasFile, loadLegacyH5, loadWeightsInto, saveKerasFile, saveKerasWeights, saveLegacyH5, saveLegacyWeights } from './keras/keras-files.js';
+import { checkKerasSavable, isHdf5, isZip, loadKerasFile, loadLegacyH5, loadWeightsInto, saveKerasFile, saveKerasWeights, saveLegacyH5, saveLegacyWeights } from './keras/keras-files.js';
 import { onnxFormat } from './onnx/onnx-format.js';
 import { tfjsFormat } from './tfjs/tfjs-format.js';
 import { loadModel as loadSafetensors, saveModel as saveSafetensors, type SaveOptions } from './model-file.js';
@@ -21,6 +21,8 @@ export interface ModelFormat {
   /** Whether this file's first bytes are this format's (checked before the name when loading). */
   readonly sniff?: (head: Uint8Array) => boolean;
   readonly save?: (model: Sequential, path: string, options: SaveOptions) => void | Promise<void>;
+  /** Throws the sentence save would refuse this model or path with, writing nothing: a long training checks its file first. */
+  readonly check?: (model: Sequential, path: string) => void;
   readonly load?: (path: string) => Sequential;
   readonly saveWeights?: (model: Sequential, path: string) => void;
   readonly loadWeights?: (model: Sequential, path: string) => void;
@@ -28,7 +30,7 @@ export interface ModelFormat {
 
 export const FORMATS: ModelFormat[] = [
   { name: 'safetensors', extensions: ['.safetensors'], description: "digitnet's own (the default)", save: saveSafetensors, load: loadSafetensors },
-  { name: 'keras', extensions: ['.keras'], description: 'Keras 3', sniff: isZip, save: saveKerasFile, load: loadKerasFile, loadWeights: loadWeightsInto },
+  { name: 'keras', extensions: ['.keras'], description: 'Keras 3', sniff: isZip, save: saveKerasFile, check: (model) => checkKerasSavable(model, 'keras3'), load: loadKerasFile, loadWeights: loadWeightsInto },
   { name: 'weights-h5', extensions: ['.weights.h5'], description: "Keras 3's weights only", saveWeights: saveKerasWeights, loadWeights: loadWeightsInto },
   {
     name: 'h5',
@@ -36,6 +38,7 @@ export const FORMATS: ModelFormat[] = [
     description: "Keras's legacy HDF5",
     sniff: isHdf5,
     save: saveLegacyH5,
+    check: (model) => checkKerasSavable(model, 'keras2'),
     load: loadLegacyH5,
     saveWeights: saveLegacyWeights,
     loadWeights: loadWeightsInto,
@@ -119,6 +122,15 @@ export function saveModel(model: Sequential, path: string, options: SaveOptions 
     void result.catch(() => undefined);
     throw new Error(`${format.name} files are written asynchronously: use await exportModel(model, '${path}', { format: '${format.name}' }).`);
   }
+}
+
+/**
+ * Throws the sentence saveModel(model, path) would refuse with for the model or the file's
+ * format (not for the disk, which only writing can tell), writing nothing.
+ */
+export function checkSavable(model: Sequential, path: string): void {
+  if (isFolder(path)) throw new Error(`Cannot write ${path}: it is a folder; give a file name.`);
+  formatForSaving(path).check?.(model, path);
 }
 
 /** Keras's load_model for any format digitnet reads. */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveTrainConfig, trainExperiment } from '../../src/cli/commands/train.js';
-import { experimentOptimizer } from '../../src/experiments/run.js';
+import { configuredOptimizer } from '../../src/optimizers/configured.js';
 import { AdamW, CosineDecay } from '../../src/index.js';
-import { buildMlp } from '../../src/models/presets.js';
+import { buildMlp, buildPresetModel, findPreset, NOTEBOOK_PRESETS } from '../../src/models/presets.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'digitnet.js');
@@ -19,14 +19,14 @@ test('--optimizer adamw --weight-decay --schedule cosine give AdamW with that de
   assert.equal(config.weightDecay, 1e-4);
   assert.equal(config.schedule, 'cosine');
   assert.ok(config.overrides.includes('weightDecay') && config.overrides.includes('schedule'));
-  const optimizer = experimentOptimizer(trainExperiment(config, 'mnist'), 3 * 469);
+  const optimizer = configuredOptimizer(trainExperiment(config, 'mnist'), 3 * 469);
   assert.ok(optimizer instanceof AdamW);
   assert.equal(optimizer.weightDecay, 1e-4);
   assert.ok(optimizer.schedule instanceof CosineDecay);
   assert.deepEqual(optimizer.schedule.getConfig(), { initialLearningRate: 0.002, decaySteps: 1407, alpha: 0, warmupSteps: 0 });
   // Nothing asked: the optimizer's name, as before.
   const plain = resolveTrainConfig({});
-  assert.equal(experimentOptimizer(trainExperiment(plain, 'mnist'), 100), plain.optimizer);
+  assert.equal(configuredOptimizer(trainExperiment(plain, 'mnist'), 100), plain.optimizer);
   assert.throws(() => resolveTrainConfig({ schedule: 'linear' }), /--schedule "linear" is not a known learning-rate schedule: allowed are constant, cosine\./);
   assert.throws(() => resolveTrainConfig({ weightDecay: '-1' }), /--weight-decay/);
 });
@@ -55,4 +55,47 @@ test('--augment puts the augmentation layers in front of the model; a bad part i
   assert.equal(resolveTrainConfig({}).augment, null);
   assert.throws(() => resolveTrainConfig({ augment: 'shear=3' }), /^UsageError: --augment "shear=3" is not a known augmentation: allowed are rotation=DEGREES/);
   assert.throws(() => buildMlp([{ units: 8 }], { inputShape: [784], augment: { rotationDegrees: 5 } }), /Augmentation warps images, but the model's samples have shape \[784\]/);
+});
+
+test('the recipe presets bring their AdamW, cosine and augmentation to train, and options still override them', () => {
+  const config = resolveTrainConfig({ preset: 'mlp-augmented' });
+  assert.equal(config.optimizer, 'adamw');
+  assert.equal(config.schedule, 'cosine');
+  assert.ok(config.learningRate !== null && config.weightDecay !== null && config.augment !== null);
+  assert.deepEqual(config.overrides, []);
+  assert.deepEqual(config.validation, { kind: 'none' });
+  const preset = findPreset('mlp-augmented');
+  const model = buildPresetModel(preset, 1);
+  assert.equal(model.layers[0]!.className, 'RandomRotation');
+  const optimizer = model.optimizer;
+  assert.ok(optimizer instanceof AdamW && optimizer.schedule instanceof CosineDecay);
+  assert.equal(optimizer.schedule.getConfig().decaySteps, preset.epochs * 469);
+  assert.equal(optimizer.weightDecay, preset.weightDecay);
+  // Through the runner the same: the cosine spans the epochs actually asked for.
+  const short = resolveTrainConfig({ preset: 'mlp-augmented', epochs: '2', schedule: 'constant' });
+  assert.equal(short.schedule, 'constant');
+  assert.deepEqual(short.overrides, ['schedule', 'epochs']);
+  const plain = resolveTrainConfig({ preset: 'mlp-800-800' });
+  assert.equal(plain.augment, null);
+  assert.equal(plain.optimizer, 'adamw');
+  // Neither is one of the notebooks' models, so compare and the studio leave them out.
+  assert.ok(!NOTEBOOK_PRESETS.some((candidate) => candidate.notebook === 'recipe'));
+});
+
+test('a --save whose format cannot hold the model, or whose folder may not be replaced, is refused before training', () => {
+  const keras = join(folder, 'augmented.keras');
+  const run = spawnSync(process.execPath, [bin, 'train', '--preset', 'mlp-augmented', '--limit', '256', '--epochs', '1', '--save', keras], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /--save .*augmented\.keras cannot hold this model: Layer "random_rotation" \(RandomRotation\) cannot be written to a Keras file: Keras's image layers take \[height, width, channels\] images/);
+  assert.doesNotMatch(run.stdout, /Epoch 1\/1/);
+  assert.equal(existsSync(keras), false);
+  // A TensorFlow.js export goes into model.json's folder, which must be empty or an earlier export.
+  const busy = join(folder, 'busy');
+  mkdirSync(busy);
+  writeFileSync(join(busy, 'notes.txt'), 'mine');
+  const tfjs = spawnSync(process.execPath, [bin, 'train', '--limit', '256', '--epochs', '1', '--save', join(busy, 'model.json')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(tfjs.status, 2, tfjs.stderr);
+  assert.match(tfjs.stderr, /the folder holds files that are not an earlier TensorFlow\.js export \(notes\.txt\)/);
+  assert.doesNotMatch(tfjs.stdout, /Epoch 1\/1/);
+  assert.deepEqual(readdirSync(busy), ['notes.txt']);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtInComparison, loadComparisonFile } from '../../src/experiments/compare.js';
 import { resolveExperiment } from '../../src/experiments/configs.js';
-import { PRESETS } from '../../src/models/presets.js';
+import { NOTEBOOK_PRESETS } from '../../src/models/presets.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'digitnet-configs-'));
 
@@ -78,7 +78,7 @@ test('bad configs are named with the field and the value', () => {
 
 test('the built-in comparison has every preset, notebook 000 trained on 20% and on 75%', () => {
   const configs = builtInComparison();
-  assert.deepEqual(configs, PRESETS.map((preset) => preset.name));
+  assert.deepEqual(configs, NOTEBOOK_PRESETS.map((preset) => preset.name));
   const shares = configs.map((config) => resolveExperiment(config)).filter((experiment) => experiment.data === 'combined').map((experiment) => experiment.validation);
   assert.deepEqual(shares, [0.8, 0.25, 0.8, 0.25]);
 });

@@ -26,6 +26,7 @@ import { OPTIMIZER_NAMES, type OptimizerName } from '../../optimizers/index.js';
 import { setGlobalPolicy } from '../../precision/policy.js';
 import { DATA_HELP, loadData, parseDataSource, type DataSource, type LoadedData } from '../data.js';
 import { CliError, EXIT_INTERRUPTED, plainErrorMessage, UsageError } from '../errors.js';
+import { checkSavable } from '../../saving/formats.js';
 import { checkDistinctOutputs, checkOutputFile, checkOutputFolder, saveWithFallback } from '../outputs.js';
 import { formatPresetList, reportedFigure } from '../presets.js';
 import { formatCount, formatPercent, plural, print } from '../table.js';
@@ -125,6 +126,10 @@ function parseLayers(text: string): number[] {
   return parts.map(Number);
 }
 
+function hiddenLayer(units: number, dropout: number | undefined, batchNormalization: boolean | undefined): HiddenLayer {
+  return { units, ...(batchNormalization ? { batchNormalization } : {}), ...(dropout ? { dropout } : {}) };
+}
+
 /**
  * Turns train's options into a complete configuration: the preset's settings with every given
  * option applied, each value checked. Pure: reads no files, so tests call it directly.
@@ -149,17 +154,11 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   let hidden: HiddenLayer[];
   if (options.layers !== undefined) {
     overrides.push('layers');
-    // Without --dropout, each layer keeps the dropout the preset's layer in its place had.
-    hidden = parseLayers(options.layers).map((units, index) => {
-      const rate = dropout ?? preset.hidden[index]?.dropout;
-      return rate ? { units, dropout: rate } : { units };
-    });
+    // Without --dropout, each layer keeps the dropout (and batch normalization) the preset's layer in its place had.
+    hidden = parseLayers(options.layers).map((units, index) => hiddenLayer(units, dropout ?? preset.hidden[index]?.dropout, preset.hidden[index]?.batchNormalization));
   } else {
     // --dropout alone replaces the preset's dropout with one after every hidden layer.
-    hidden = preset.hidden.map((layer) => {
-      const rate = dropout ?? layer.dropout;
-      return rate ? { units: layer.units, dropout: rate } : { units: layer.units };
-    });
+    hidden = preset.hidden.map((layer) => hiddenLayer(layer.units, dropout ?? layer.dropout, layer.batchNormalization));
   }
   if (dropout !== undefined) overrides.push('dropout');
 
@@ -169,16 +168,16 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
   const optimizer = override<OptimizerName>('optimizer', preset.optimizer, () =>
     values.oneOf(options.optimizer!, OPTIMIZER_NAMES, '--optimizer', 'optimizer'),
   );
-  const learningRate = override<number | null>('lr', null, () => values.positiveNumber(options.lr!, '--lr', 'learning rate'));
-  const weightDecay = override<number | null>('weightDecay', null, () => values.positiveNumber(options.weightDecay!, '--weight-decay', 'weight decay'));
-  const augment = override<AugmentSpec | null>('augment', null, () => {
+  const learningRate = override<number | null>('lr', preset.learningRate ?? null, () => values.positiveNumber(options.lr!, '--lr', 'learning rate'));
+  const weightDecay = override<number | null>('weightDecay', preset.weightDecay ?? null, () => values.positiveNumber(options.weightDecay!, '--weight-decay', 'weight decay'));
+  const augment = override<AugmentSpec | null>('augment', preset.augment ?? null, () => {
     try {
       return parseAugmentSpec(String(options.augment));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
   });
-  const schedule = override<ScheduleChoice>('schedule', 'constant', () => values.oneOf(options.schedule!, SCHEDULE_CHOICES, '--schedule', 'learning-rate schedule'));
+  const schedule = override<ScheduleChoice>('schedule', preset.schedule ?? 'constant', () => values.oneOf(options.schedule!, SCHEDULE_CHOICES, '--schedule', 'learning-rate schedule'));
   const loss = override<LossName>('loss', preset.loss, () => {
     try {
       return parseLoss(options.loss!);
@@ -310,7 +309,8 @@ function describeValidation(config: TrainConfig, trainCount: number, testCount: 
 }
 
 function layerText(config: TrainConfig): string {
-  return config.hidden.map((layer) => `${layer.units}${layer.dropout ? ` (dropout ${layer.dropout})` : ''}`).join(', ') || 'none';
+  const details = (layer: HiddenLayer): string[] => [...(layer.batchNormalization ? ['batch normalization'] : []), ...(layer.dropout ? [`dropout ${layer.dropout}`] : [])];
+  return config.hidden.map((layer) => `${layer.units}${details(layer).length > 0 ? ` (${details(layer).join(', ')})` : ''}`).join(', ') || 'none';
 }
 
 /** The experiment the runner trains for a train config, on the images the config's --data gave. */
@@ -376,6 +376,14 @@ export async function runTrain(config: TrainConfig): Promise<TrainResult> {
       signal: interruption.signal,
       ...(config.backupDir ? { backupDir: config.backupDir } : {}),
       onModel: (model, _experiment, data) => {
+        // A format that cannot hold the model says so now, not after the training.
+        if (config.save) {
+          try {
+            checkSavable(model, config.save);
+          } catch (error) {
+            throw new UsageError(`--save ${config.save} cannot hold this model: ${plainErrorMessage(error).replace(/^Cannot write [^:]*: /, '')}`);
+          }
+        }
         if (talk) printPlan(config, model, loaded, data);
         // Only now: a Ctrl-C while the data loads still ends the process at once.
         process.on('SIGINT', onInterrupt);
@@ -483,7 +491,7 @@ function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, d
   print(`Data: ${loaded.name}, ${formatCount(train.count)} training images${limited}, ${describeValidation(config, train.count, data.test?.count ?? 0)}.`);
   for (const note of config.notes) print(`Note: ${note}`);
   print(
-    `Settings: preset ${config.preset} (notebook ${config.notebook})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
+    `Settings: preset ${config.preset} (${config.notebook === 'recipe' ? 'the recipe, docs/recipe.md' : `notebook ${config.notebook}`})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
       `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
       `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}` +
       `${config.weightDecay !== null ? `, weight decay ${config.weightDecay}` : ''}${config.schedule !== 'constant' ? `, ${config.schedule} schedule` : ''}` +

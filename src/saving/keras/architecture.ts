@@ -5,6 +5,7 @@ import { Dense } from '../../layers/dense.js';
 import { Dropout } from '../../layers/dropout.js';
 import { Flatten } from '../../layers/flatten.js';
 import { GaussianNoise } from '../../layers/gaussian-noise.js';
+import { ImageAugmentation } from '../../layers/image-augmentation.js';
 import { LayerNormalization } from '../../layers/layer-normalization.js';
 import { EXTRA_ACTIVATION_NAMES } from '../../engine/activation-functions.js';
 import { serializeConstraint, type Constraint } from '../../constraints/constraints.js';
@@ -123,7 +124,10 @@ export function kerasModelConfig(model: Sequential, style: KerasStyle): Json {
     } else if (layer instanceof Activation) {
       layers.push(kerasObject(style, 'keras.layers', 'Activation', { ...common, activation: layer.activation }));
     } else {
-      throw new Error(`Layer "${layer.name}" (${layer.className}) has no Keras equivalent here.`);
+      const why = !(layer instanceof ImageAugmentation)
+        ? 'Keras has no layer that computes it as digitnet does'
+        : `Keras's image layers take [height, width, channels] images where digitnet's take [height, width]${layer.className === 'RandomElasticTransform' ? ", and Keras's RandomElasticTransform is not parameterized by Simard's alpha and sigma" : ''}`;
+      throw new Error(`Layer "${layer.name}" (${layer.className}) cannot be written to a Keras file: ${why}; save as .safetensors (digitnet's own) to keep it, or .onnx, which leaves training-only layers out.`);
     }
   }
   const config: Json = { name: model.name, trainable: true, dtype: dtypePolicy(style), layers, build_input_shape: batch(inputShape) };

@@ -9,7 +9,7 @@ import { createOptimizer } from '../../optimizers/index.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import { Hdf5Error, readHdf5, writeHdf5 } from '../hdf5/hdf5.js';
 import type { Hdf5Group } from '../hdf5/tree.js';
-import { kerasModelConfig, KerasFormatError, readKerasModelConfig } from './architecture.js';
+import { kerasModelConfig, KerasFormatError, readKerasModelConfig, type KerasStyle } from './architecture.js';
 import { buildModel, storedValues } from './build.js';
 import { kerasCompileConfig, kerasTrainingConfig, readKerasCompile } from './compile.js';
 import { applyKerasWeights, kerasFirstKernelRows, kerasWeightsTree } from './keras-weights.js';
@@ -76,6 +76,16 @@ export function saveLegacyH5(model: Sequential, path: string, options: KerasSave
   const compile = model.getCompileConfig();
   const tree = legacyModelTree(model, kerasModelConfig(model, 'keras2'), compile && kerasTrainingConfig(compile), includeOptimizer(options));
   writeFileAtomic(path, writeHdf5(tree));
+}
+
+/** Throws what saveKerasFile (keras3) or saveLegacyH5 (keras2) would refuse this model with, writing nothing. */
+export function checkKerasSavable(model: Sequential, style: KerasStyle): void {
+  kerasModelConfig(model, style);
+  const compile = model.getCompileConfig();
+  if (compile) {
+    if (style === 'keras3') kerasCompileConfig(compile);
+    else kerasTrainingConfig(compile);
+  }
 }
 
 export function saveKerasWeights(model: Sequential, path: string): void {

@@ -1,5 +1,5 @@
 import type { Sequential } from '../../models/sequential.js';
-import { saveOnnx } from './export.js';
+import { encodeOnnx, saveOnnx } from './export.js';
 import { loadOnnx } from './import.js';
 
 export { encodeOnnx, saveOnnx, ONNX_OPSET, INPUT_NAME, OUTPUT_NAME } from './export.js';
@@ -10,5 +10,7 @@ export const onnxFormat = {
   name: 'onnx',
   extensions: ['.onnx'],
   save: (model: Sequential, path: string): void => saveOnnx(model, path),
+  // Encoding is the check: it refuses what ONNX cannot hold, and costs milliseconds.
+  check: (model: Sequential): void => void encodeOnnx(model),
   load: (path: string): Sequential => loadOnnx(path),
 } as const;

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { packageVersion } from '../../cli/version.js';
 import type { Sequential } from '../../models/sequential.js';
-import { writeDirectoryAtomic } from '../../io/atomic-directory.js';
+import { checkDirectoryReplaceable, writeDirectoryAtomic } from '../../io/atomic-directory.js';
 import { buildImportedModel, type ImportedLayer } from '../imported-model.js';
 import { readTopology, writeTopology } from './topology.js';
 import { readShards, SHARD_NAME, weightsManifestSchema, writeShards, type NamedWeight } from './weights-manifest.js';
@@ -49,6 +49,12 @@ export function saveTfjs(model: Sequential, path: string): void {
     weightsManifest: manifest,
   };
   writeDirectoryAtomic(folder, [{ name: jsonName, contents: JSON.stringify(modelJson) }, ...shards], isEarlierExport, 'TensorFlow.js export');
+}
+
+/** Throws what saveTfjs would refuse this model or folder with, writing nothing. */
+export function checkTfjsSavable(model: Sequential, path: string): void {
+  writeTopology(model, 'digitnet');
+  checkDirectoryReplaceable(locate(path).folder, isEarlierExport, 'TensorFlow.js export');
 }
 
 function isEarlierExport(entries: string[], folder: string): boolean {
@@ -143,5 +149,6 @@ export const tfjsFormat = {
   name: 'tfjs',
   extensions: ['.json'],
   save: (model: Sequential, path: string): void => saveTfjs(model, path),
+  check: checkTfjsSavable,
   load: (path: string): Sequential => loadTfjs(path),
 } as const;
