@@ -92,6 +92,8 @@ export interface ResolvedExperiment {
   weightDecay?: number | null;
   /** How the learning rate changes over the training: 'cosine' decays it to 0 over all the steps (cosineDecay); absent or 'constant' keeps it. */
   schedule?: ScheduleChoice | null;
+  /** Epochs of linear warm-up before a cosine schedule; absent or null for none. */
+  warmupEpochs?: number | null;
   /** Augmentation layers in front of the model, active in training only (train --augment); absent or null for none. */
   augment?: AugmentSpec | null;
   loss: LossName;
@@ -255,6 +257,7 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
     learningRate: given.learningRate ?? preset.learningRate ?? null,
     weightDecay: preset.weightDecay ?? null,
     schedule: preset.schedule ?? null,
+    warmupEpochs: preset.warmupEpochs ?? null,
     augment: preset.augment ?? null,
     loss: given.loss !== undefined ? parseLoss(given.loss) : preset.loss,
     epochs: given.epochs ?? preset.epochs,

@@ -208,7 +208,9 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed, augment: experiment.augment ?? null });
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
   const trainCount = typeof experiment.validation === 'number' ? validationSplitIndex(data.train.count, experiment.validation) : data.train.count;
-  model.compile({ optimizer: configuredOptimizer(experiment, epochs * Math.ceil(trainCount / experiment.batchSize)), loss: experiment.loss, metrics: ['accuracy'] });
+  const stepsPerEpoch = Math.ceil(trainCount / experiment.batchSize);
+  const optimizer = configuredOptimizer({ ...experiment, warmupSteps: (experiment.warmupEpochs ?? 0) * stepsPerEpoch }, epochs * stepsPerEpoch);
+  model.compile({ optimizer, loss: experiment.loss, metrics: ['accuracy'] });
 
   const x = imagesAs(data.train, inputShape);
   const y = targetsFor(data.train, experiment.loss);

@@ -33,6 +33,8 @@ export interface Preset {
   learningRate?: number;
   weightDecay?: number;
   schedule?: ScheduleChoice;
+  /** Epochs of linear warm-up before the cosine (recipe presets). */
+  warmupEpochs?: number;
   /** Augmentation in front of the model, active in training only (recipe presets). */
   augment?: AugmentSpec;
   loss: LossName;
@@ -105,19 +107,25 @@ const notebook003 = (name: string, hidden: HiddenLayer[], epochs: number, accura
  * trained on all 60,000 training images and measured once on the test set. Their settings were
  * chosen on a validation split (`--validation-split 0.1`), never on the test set.
  */
-const recipe = (name: string, description: string, hidden: HiddenLayer[], epochs: number, weightDecay: number, augment?: AugmentSpec): Preset => ({
+const recipe = (
+  name: string,
+  description: string,
+  hidden: HiddenLayer[],
+  training: { epochs: number; learningRate: number; weightDecay: number; warmupEpochs: number; augment?: AugmentSpec },
+): Preset => ({
   name,
   notebook: 'recipe',
   description,
   hidden,
   inputShape: [28, 28],
   optimizer: 'adamw',
-  learningRate: 0.001,
-  weightDecay,
+  learningRate: training.learningRate,
+  weightDecay: training.weightDecay,
   schedule: 'cosine',
-  ...(augment ? { augment } : {}),
+  warmupEpochs: training.warmupEpochs,
+  ...(training.augment ? { augment: training.augment } : {}),
   loss: 'sparseCategoricalCrossentropy',
-  epochs,
+  epochs: training.epochs,
   batchSize: 128,
   validation: null,
   earlyStoppingPatience: null,
@@ -188,14 +196,17 @@ export const PRESETS: readonly Preset[] = [
     data: 'mnist',
     reported: { metric: 'test accuracy', accuracy: 0.978 },
   },
-  recipe('mlp-800-800', '800 relu, dropout 0.3, 800 relu, dropout 0.3, adamw, cosine, 10 epochs on all 60,000', [{ units: 800, dropout: 0.3 }, { units: 800, dropout: 0.3 }], 10, 0.0001),
+  recipe('mlp-800-800', '800 relu, dropout 0.5, 800 relu, dropout 0.5, adamw 1e-3, 1 epoch warm-up then cosine, 20 epochs on all 60,000', [{ units: 800, dropout: 0.5 }, { units: 800, dropout: 0.5 }], {
+    epochs: 20,
+    learningRate: 0.001,
+    weightDecay: 0.0001,
+    warmupEpochs: 1,
+  }),
   recipe(
     'mlp-augmented',
-    '800 relu, dropout 0.2, 800 relu, dropout 0.2, random rotation ±10° and elastic distortion, adamw, cosine, 40 epochs on all 60,000',
-    [{ units: 800, dropout: 0.2 }, { units: 800, dropout: 0.2 }],
-    40,
-    0.0001,
-    { rotationDegrees: 10, elastic: { alpha: 34, sigma: 4 } },
+    '800 batch-normalized relu, dropout 0.2, twice; random rotation ±10° and elastic distortion (α 34, σ 4); adamw 2e-3, 1 epoch warm-up then cosine, 60 epochs on all 60,000',
+    [{ units: 800, batchNormalization: true, dropout: 0.2 }, { units: 800, batchNormalization: true, dropout: 0.2 }],
+    { epochs: 60, learningRate: 0.002, weightDecay: 0.0001, warmupEpochs: 1, augment: { rotationDegrees: 10, elastic: { alpha: 34, sigma: 4 } } },
   ),
 ];
 
@@ -278,8 +289,9 @@ export function buildMlp(
  */
 export function buildPresetModel(preset: Preset, seed?: number, trainCount = 60000): Sequential {
   const model = buildMlp(preset.hidden, { inputShape: preset.inputShape, seed, augment: preset.augment ?? null });
-  const totalSteps = preset.epochs * Math.ceil(trainCount / preset.batchSize);
-  const optimizer = configuredOptimizer({ optimizer: preset.optimizer, learningRate: preset.learningRate ?? null, weightDecay: preset.weightDecay, schedule: preset.schedule }, totalSteps);
+  const stepsPerEpoch = Math.ceil(trainCount / preset.batchSize);
+  const settings = { optimizer: preset.optimizer, learningRate: preset.learningRate ?? null, weightDecay: preset.weightDecay, schedule: preset.schedule, warmupSteps: (preset.warmupEpochs ?? 0) * stepsPerEpoch };
+  const optimizer = configuredOptimizer(settings, preset.epochs * stepsPerEpoch);
   model.compile({ optimizer, loss: preset.loss, metrics: ['accuracy'] });
   return model;
 }

@@ -14,6 +14,11 @@ export interface OptimizerSettings {
   weightDecay?: number | null;
   /** 'cosine' decays the rate to 0 over all `totalSteps` (cosineDecay); absent or 'constant' keeps it. */
   schedule?: ScheduleChoice | null;
+  /**
+   * With 'cosine': the rate first rises linearly from 1% of it to it over this many steps, then
+   * the cosine spans the rest (CosineDecay's warmupTarget and warmupSteps).
+   */
+  warmupSteps?: number | null;
 }
 
 /**
@@ -24,9 +29,12 @@ export function configuredOptimizer(settings: OptimizerSettings, totalSteps: num
   const schedule = settings.schedule ?? 'constant';
   if (settings.learningRate === null && settings.weightDecay == null && schedule === 'constant') return settings.optimizer;
   const initialLearningRate = settings.learningRate ?? createOptimizer(settings.optimizer).learningRate;
-  const config: Record<string, unknown> = {
-    learningRate: schedule === 'cosine' ? cosineDecay({ initialLearningRate, decaySteps: totalSteps }) : initialLearningRate,
-  };
+  const warmupSteps = schedule === 'cosine' ? Math.min(settings.warmupSteps ?? 0, totalSteps - 1) : 0;
+  const cosine = (): ReturnType<typeof cosineDecay> =>
+    warmupSteps > 0
+      ? cosineDecay({ initialLearningRate: initialLearningRate / 100, warmupTarget: initialLearningRate, warmupSteps, decaySteps: totalSteps - warmupSteps })
+      : cosineDecay({ initialLearningRate, decaySteps: totalSteps });
+  const config: Record<string, unknown> = { learningRate: schedule === 'cosine' ? cosine() : initialLearningRate };
   if (settings.weightDecay != null) config.weightDecay = settings.weightDecay;
   return createOptimizer(settings.optimizer, config);
 }

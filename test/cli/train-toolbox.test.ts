@@ -69,7 +69,10 @@ test('the recipe presets bring their AdamW, cosine and augmentation to train, an
   assert.equal(model.layers[0]!.className, 'RandomRotation');
   const optimizer = model.optimizer;
   assert.ok(optimizer instanceof AdamW && optimizer.schedule instanceof CosineDecay);
-  assert.equal(optimizer.schedule.getConfig().decaySteps, preset.epochs * 469);
+  // One epoch of warm-up, then the cosine over the other epochs' steps.
+  assert.equal(optimizer.schedule.getConfig().warmupSteps, 469);
+  assert.equal(optimizer.schedule.getConfig().decaySteps, (preset.epochs - 1) * 469);
+  assert.deepEqual(model.layers.slice(3, 6).map((layer) => layer.className), ['Dense', 'BatchNormalization', 'Activation']);
   assert.equal(optimizer.weightDecay, preset.weightDecay);
   // Through the runner the same: the cosine spans the epochs actually asked for.
   const short = resolveTrainConfig({ preset: 'mlp-augmented', epochs: '2', schedule: 'constant' });
@@ -98,4 +101,17 @@ test('a --save whose format cannot hold the model, or whose folder may not be re
   assert.match(tfjs.stderr, /the folder holds files that are not an earlier TensorFlow\.js export \(notes\.txt\)/);
   assert.doesNotMatch(tfjs.stdout, /Epoch 1\/1/);
   assert.deepEqual(readdirSync(busy), ['notes.txt']);
+});
+
+test('--warmup-epochs raises the rate linearly before the cosine; without a cosine it is refused', () => {
+  const config = resolveTrainConfig({ optimizer: 'adamw', schedule: 'cosine', lr: '0.002', epochs: '10', warmupEpochs: '2' });
+  assert.equal(config.warmupEpochs, 2);
+  const optimizer = configuredOptimizer({ ...trainExperiment(config, 'mnist'), warmupSteps: 2 * 469 }, 10 * 469);
+  assert.ok(optimizer instanceof AdamW && optimizer.schedule instanceof CosineDecay);
+  assert.deepEqual(optimizer.schedule.getConfig(), { initialLearningRate: 0.00002, decaySteps: 8 * 469, alpha: 0, warmupTarget: 0.002, warmupSteps: 2 * 469 });
+  // Halfway through the warm-up, halfway from 1% to the peak; at its end, the peak.
+  assert.ok(Math.abs(optimizer.schedule.at(469) - (0.00002 + 0.002) / 2) < 1e-9);
+  assert.ok(Math.abs(optimizer.schedule.at(2 * 469) - 0.002) < 1e-9);
+  assert.throws(() => resolveTrainConfig({ warmupEpochs: '1' }), /^UsageError: --warmup-epochs 1 warms up a cosine schedule: add --schedule cosine\.$/);
+  assert.equal(resolveTrainConfig({ preset: 'mlp-augmented', schedule: 'constant' }).warmupEpochs, null);
 });

@@ -46,6 +46,7 @@ export interface TrainOptions {
   weightDecay?: values.OptionValue;
   augment?: values.OptionValue;
   schedule?: string;
+  warmupEpochs?: values.OptionValue;
   backupDir?: string;
   loss?: string;
   epochs?: values.OptionValue;
@@ -83,6 +84,8 @@ export interface TrainConfig {
   /** Augmentation in front of the model (--augment rotation=10,elastic), or null. */
   augment: AugmentSpec | null;
   schedule: ScheduleChoice;
+  /** Epochs of linear warm-up before the cosine; null for none. */
+  warmupEpochs: number | null;
   /** Where backupAndRestore keeps the training's state, so that running the same command again resumes it. */
   backupDir: string | null;
   loss: LossName;
@@ -178,6 +181,9 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     }
   });
   const schedule = override<ScheduleChoice>('schedule', preset.schedule ?? 'constant', () => values.oneOf(options.schedule!, SCHEDULE_CHOICES, '--schedule', 'learning-rate schedule'));
+  // A preset's warm-up belongs to its cosine: --schedule constant drops both.
+  const warmupEpochs = override<number | null>('warmupEpochs', schedule === 'cosine' ? (preset.warmupEpochs ?? null) : null, () => values.nonNegativeInteger(options.warmupEpochs!, '--warmup-epochs', 'number of warm-up epochs'));
+  if (warmupEpochs && schedule !== 'cosine') throw new UsageError(`--warmup-epochs ${warmupEpochs} warms up a cosine schedule: add --schedule cosine.`);
   const loss = override<LossName>('loss', preset.loss, () => {
     try {
       return parseLoss(options.loss!);
@@ -260,6 +266,7 @@ export function resolveTrainConfig(options: TrainOptions): TrainConfig {
     weightDecay,
     augment,
     schedule,
+    warmupEpochs,
     backupDir: options.backupDir ?? null,
     loss,
     epochs,
@@ -326,6 +333,7 @@ export function trainExperiment(config: TrainConfig, images: ResolvedExperiment[
     weightDecay: config.weightDecay,
     augment: config.augment,
     schedule: config.schedule,
+    warmupEpochs: config.warmupEpochs,
     loss: config.loss,
     epochs: config.epochs,
     batchSize: config.batchSize,
@@ -494,7 +502,7 @@ function printPlan(config: TrainConfig, model: Sequential, loaded: LoadedData, d
     `Settings: preset ${config.preset} (${config.notebook === 'recipe' ? 'the recipe, docs/recipe.md' : `notebook ${config.notebook}`})${config.overrides.length > 0 ? ` with --${config.overrides.map(kebab).join(', --')}` : ''}; ` +
       `hidden layers ${layerText(config)}, ${config.activation}; ${config.optimizer}` +
       `${config.learningRate !== null ? ` (learning rate ${config.learningRate})` : ''}` +
-      `${config.weightDecay !== null ? `, weight decay ${config.weightDecay}` : ''}${config.schedule !== 'constant' ? `, ${config.schedule} schedule` : ''}` +
+      `${config.weightDecay !== null ? `, weight decay ${config.weightDecay}` : ''}${config.schedule !== 'constant' ? `, ${config.schedule} schedule${config.warmupEpochs ? ` after ${plural(config.warmupEpochs, 'epoch')} of warm-up` : ''}` : ''}` +
       `, ${config.loss}, ${plural(config.epochs, 'epoch')}` +
       `${config.earlyStopping ? ` at most, early stopping after ${plural(config.earlyStopping.patience, 'epoch')} without improvement${config.earlyStopping.restoreBest ? ' (best weights restored)' : ''}` : ''}, batch ${config.batchSize}.`,
   );
@@ -513,6 +521,7 @@ function reportSettings(config: TrainConfig, dataName: string, trainSamples: num
     'learning rate': config.learningRate ?? 'Keras default',
     'weight decay': config.weightDecay ?? 'Keras default',
     'learning-rate schedule': config.schedule,
+    'warm-up epochs': config.warmupEpochs,
     loss: config.loss,
     epochs: config.epochs,
     'batch size': config.batchSize,
@@ -539,6 +548,7 @@ export function registerTrain(program: Command): void {
     .option('--weight-decay <rate>', "the optimizer's decoupled weight decay, Keras's weight_decay (adamw's default 0.004, the others' 0)")
     .option('--augment <spec>', 'augment the training images inside the model: rotation=DEGREES, zoom=FRACTION, translation=FRACTION, elastic[=ALPHA/SIGMA], comma-separated (e.g. rotation=10,elastic)')
     .option('--schedule <name>', `learning-rate schedule: ${SCHEDULE_CHOICES.join(', ')} (cosine decays the rate to 0 over all the training's steps)`)
+    .option('--warmup-epochs <n>', 'with --schedule cosine: epochs in which the rate first rises linearly from 1% of it to it')
     .option('--backup-dir <dir>', 'back the training up in this folder at each epoch; running the same command again resumes it exactly')
     .option('--loss <name>', 'loss: categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError')
     .option('-e, --epochs <n>', 'number of epochs')
