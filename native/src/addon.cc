@@ -779,6 +779,85 @@ napi_value WeightGradient(napi_env env, napi_callback_info info) {
 }
 #undef METHOD
 
+// Calls body(begin, end) over the feature columns [0, features) of a rows × features batch, one
+// range of whole 16-column blocks per thread when the batch is big enough to share: a column's
+// statistics need every row, so the work splits by columns, each thread reading its rows' segment.
+template <typename F>
+void parallelColumns(long rows, long features, F body) {
+  if (threadCount <= 1 || rows * features < kParallelElements) {
+    body(0, features);
+    return;
+  }
+  auto part = [&](int index, int parts) {
+    long begin = (features * index / parts) & ~15L;
+    long end = index + 1 == parts ? features : (features * (index + 1) / parts) & ~15L;
+    if (end > begin) body(begin, end);
+  };
+  pool->run(trampoline<decltype(part)>, &part, threadCount);
+}
+
+#define METHOD "columnStatistics"
+// columnStatistics(input, rows, features, mean, variance): Float64Array mean and biased variance per column.
+napi_value ColumnStatistics(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  int rows, features;
+  CHECK(size(env, METHOD, "rows", argv[1], &rows));
+  CHECK(size(env, METHOD, "features", argv[2], &features));
+  const long count = static_cast<long>(rows) * features;
+  float* input;
+  double *mean, *variance;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, count, &input));
+  CHECK(array(env, METHOD, "mean", argv[3], napi_float64_array, features, &mean));
+  CHECK(array(env, METHOD, "variance", argv[4], napi_float64_array, features, &variance));
+  parallelColumns(rows, features, [&](long begin, long end) { isa->columnStatistics(input, rows, features, begin, end, mean, variance); });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "columnAffine"
+// columnAffine(input, output, rows, features, factor, offset): output = input · factor + offset per column; output may be input.
+napi_value ColumnAffine(napi_env env, napi_callback_info info) {
+  ARGS(6);
+  int rows, features;
+  CHECK(size(env, METHOD, "rows", argv[2], &rows));
+  CHECK(size(env, METHOD, "features", argv[3], &features));
+  const long count = static_cast<long>(rows) * features;
+  float *input, *output;
+  double *factor, *offset;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, count, &input));
+  CHECK(array(env, METHOD, "output", argv[1], napi_float32_array, count, &output));
+  CHECK(array(env, METHOD, "factor", argv[4], napi_float64_array, features, &factor));
+  CHECK(array(env, METHOD, "offset", argv[5], napi_float64_array, features, &offset));
+  parallelColumns(rows, features, [&](long begin, long end) { isa->columnAffine(input, output, rows, features, begin, end, factor, offset); });
+  return nullptr;
+}
+#undef METHOD
+
+#define METHOD "batchNormBackward"
+// batchNormBackward(input, gradOutput, gradInput | null, rows, features, mean, inverse, scale, sumGrad, sumGradNormalized).
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  ARGS(10);
+  int rows, features;
+  CHECK(size(env, METHOD, "rows", argv[3], &rows));
+  CHECK(size(env, METHOD, "features", argv[4], &features));
+  const long count = static_cast<long>(rows) * features;
+  float *input, *gradOutput, *gradInput;
+  double *mean, *inverse, *scale, *sumGrad, *sumGradNormalized;
+  CHECK(array(env, METHOD, "input", argv[0], napi_float32_array, count, &input));
+  CHECK(array(env, METHOD, "gradOutput", argv[1], napi_float32_array, count, &gradOutput));
+  CHECK(optionalArray(env, METHOD, "gradInput", argv[2], napi_float32_array, count, &gradInput));
+  CHECK(array(env, METHOD, "mean", argv[5], napi_float64_array, features, &mean));
+  CHECK(array(env, METHOD, "inverse", argv[6], napi_float64_array, features, &inverse));
+  CHECK(array(env, METHOD, "scale", argv[7], napi_float64_array, features, &scale));
+  CHECK(array(env, METHOD, "sumGrad", argv[8], napi_float64_array, features, &sumGrad));
+  CHECK(array(env, METHOD, "sumGradNormalized", argv[9], napi_float64_array, features, &sumGradNormalized));
+  parallelColumns(rows, features, [&](long begin, long end) {
+    isa->batchNormBackward(input, gradOutput, gradInput, rows, features, begin, end, mean, inverse, scale, sumGrad, sumGradNormalized);
+  });
+  return nullptr;
+}
+#undef METHOD
+
 #define METHOD "dropoutForward"
 // dropoutForward(input, output, mask, count, rate, seed); output may be input.
 napi_value DropoutForward(napi_env env, napi_callback_info info) {
@@ -1254,6 +1333,9 @@ NAPI_MODULE_INIT() {
       {"inputGradient", InputGradient},
       {"weightGradient", WeightGradient},
       {"dropoutForward", DropoutForward},
+      {"columnStatistics", ColumnStatistics},
+      {"columnAffine", ColumnAffine},
+      {"batchNormBackward", BatchNormBackward},
       {"dropoutBackward", DropoutBackward},
       {"softmaxCrossEntropy", SoftmaxCrossEntropy},
       {"meanSquaredError", MeanSquaredError},

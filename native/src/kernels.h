@@ -110,6 +110,16 @@ struct IsaKernels {
   // output or, for gelu, silu and mish, from input (the pre-activation).
   void (*extraActivation)(int code, float* values, long count);
   void (*extraActivationBackward)(int code, const float* output, const float* input, float* grad, long count);
+  // BatchNormalization over the feature columns [begin, end) of a row-major rows × features batch
+  // (sums in double, as the reference engine): each column's mean and biased variance; output =
+  // input · factor + offset; and backward, the sums Σg and Σg·x̂ and, with gradInput non-null,
+  // gradInput = scale · (rows·g − Σg − x̂·Σg·x̂) where x̂ = (x − mean) · inverse.
+  void (*columnStatistics)(const float* input, long rows, long features, long begin, long end, double* mean, double* variance);
+  void (*columnAffine)(const float* input, float* output, long rows, long features, long begin, long end, const double* factor,
+                       const double* offset);
+  void (*batchNormBackward)(const float* input, const float* gradOutput, float* gradInput, long rows, long features, long begin,
+                            long end, const double* mean, const double* inverse, const double* scale, double* sumGrad,
+                            double* sumGradNormalized);
 };
 
 const IsaKernels* kernelsGeneric();

@@ -175,6 +175,61 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
   for (long i = 0; i < count; i++) out[i] = static_cast<float>(static_cast<double>(source[i]) * scale);
 }
 
+static void columnStatisticsKernel(const float* __restrict input, long rows, long features, long begin, long end,
+                                   double* __restrict mean, double* __restrict variance) {
+  for (long j = begin; j < end; j++) mean[j] = variance[j] = 0;
+  for (long r = 0; r < rows; r++) {
+    const float* row = input + r * features;
+    for (long j = begin; j < end; j++) mean[j] += row[j];
+  }
+  for (long j = begin; j < end; j++) mean[j] /= static_cast<double>(rows);
+  for (long r = 0; r < rows; r++) {
+    const float* row = input + r * features;
+    for (long j = begin; j < end; j++) {
+      double centered = row[j] - mean[j];
+      variance[j] += centered * centered;
+    }
+  }
+  for (long j = begin; j < end; j++) variance[j] /= static_cast<double>(rows);
+}
+
+// input and output may be the same array.
+static void columnAffineKernel(const float* input, float* output, long rows, long features, long begin, long end,
+                               const double* __restrict factor, const double* __restrict offset) {
+  for (long r = 0; r < rows; r++) {
+    const float* row = input + r * features;
+    float* out = output + r * features;
+    for (long j = begin; j < end; j++) out[j] = static_cast<float>(row[j] * factor[j] + offset[j]);
+  }
+}
+
+static void batchNormBackwardKernel(const float* __restrict input, const float* __restrict gradOutput, float* __restrict gradInput,
+                                    long rows, long features, long begin, long end, const double* __restrict mean,
+                                    const double* __restrict inverse, const double* __restrict scale, double* __restrict sumGrad,
+                                    double* __restrict sumGradNormalized) {
+  for (long j = begin; j < end; j++) sumGrad[j] = sumGradNormalized[j] = 0;
+  for (long r = 0; r < rows; r++) {
+    const float* row = input + r * features;
+    const float* grad = gradOutput + r * features;
+    for (long j = begin; j < end; j++) {
+      double g = grad[j];
+      sumGrad[j] += g;
+      sumGradNormalized[j] += g * ((row[j] - mean[j]) * inverse[j]);
+    }
+  }
+  if (!gradInput) return;
+  const double n = static_cast<double>(rows);
+  for (long r = 0; r < rows; r++) {
+    const float* row = input + r * features;
+    const float* grad = gradOutput + r * features;
+    float* out = gradInput + r * features;
+    for (long j = begin; j < end; j++) {
+      double normalized = (row[j] - mean[j]) * inverse[j];
+      out[j] = static_cast<float>(scale[j] * (n * grad[j] - sumGrad[j] - normalized * sumGradNormalized[j]));
+    }
+  }
+}
+
 #include "augment_body.h"
 #include "activations_body.h"
 
@@ -192,4 +247,6 @@ static void convertF32Kernel(const float* __restrict source, float* __restrict o
       DIGITNET_ISA_NAMESPACE::tanhBackwardKernel, DIGITNET_ISA_NAMESPACE::sigmoidKernel,                     \
       DIGITNET_ISA_NAMESPACE::tanhKernel, DIGITNET_ISA_NAMESPACE::convertU8Kernel,                           \
       DIGITNET_ISA_NAMESPACE::convertF32Kernel, DIGITNET_ISA_NAMESPACE::augmentImagesKernel, \
-      DIGITNET_ISA_NAMESPACE::extraActivationKernel, DIGITNET_ISA_NAMESPACE::extraActivationBackwardKernel
+      DIGITNET_ISA_NAMESPACE::extraActivationKernel, DIGITNET_ISA_NAMESPACE::extraActivationBackwardKernel, \
+      DIGITNET_ISA_NAMESPACE::columnStatisticsKernel, DIGITNET_ISA_NAMESPACE::columnAffineKernel, \
+      DIGITNET_ISA_NAMESPACE::batchNormBackwardKernel

@@ -296,6 +296,33 @@ export interface Engine {
   dropoutBackward(grad: Float32Array, mask: Float32Array, count: number): void;
 
   /**
+   * BatchNormalization's batch statistics: for each column j of the row-major rows × features
+   * `input`, mean[j] and the biased variance[j], summed in double.
+   */
+  columnStatistics(input: Float32Array, rows: number, features: number, mean: Float64Array, variance: Float64Array): void;
+
+  /** output[r, j] = input[r, j] · factor[j] + offset[j], computed in double (`output` may be `input`). */
+  columnAffine(input: Float32Array, output: Float32Array, rows: number, features: number, factor: Float64Array, offset: Float64Array): void;
+
+  /**
+   * BatchNormalization's backward with the batch's own statistics: per column, sumGrad[j] = Σ g
+   * and sumGradNormalized[j] = Σ g · x̂ with x̂ = (x − mean[j]) · inverse[j]; then, unless
+   * gradInput is null, gradInput = scale[j] · (rows · g − sumGrad[j] − x̂ · sumGradNormalized[j]).
+   */
+  batchNormBackward(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradInput: Float32Array | null,
+    rows: number,
+    features: number,
+    mean: Float64Array,
+    inverse: Float64Array,
+    scale: Float64Array,
+    sumGrad: Float64Array,
+    sumGradNormalized: Float64Array,
+  ): void;
+
+  /**
    * Warps each of `rows` images (height × width, row-major) of `input` into `output` by its own
    * random rotation, shift, zoom and elastic distortion (see AugmentSettings and
    * engine/augment-reference.ts); image i's draws depend only on (seed, i).

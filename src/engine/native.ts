@@ -26,6 +26,9 @@ type PassedThrough =
   | 'weightGradient'
   | 'dropoutForward'
   | 'dropoutBackward'
+  | 'columnStatistics'
+  | 'columnAffine'
+  | 'batchNormBackward'
   | 'softmaxCrossEntropy'
   | 'meanSquaredError'
   | 'countCorrect';
@@ -235,7 +238,7 @@ export function nativeAddonPath(): string {
 function isAddon(value: unknown): value is NativeAddon {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['configure', 'denseForward', 'weightGradient', 'sparseDenseForward', 'adamUpdate'].every((name) => typeof record[name] === 'function');
+  return ['configure', 'denseForward', 'weightGradient', 'sparseDenseForward', 'adamUpdate', 'batchNormBackward'].every((name) => typeof record[name] === 'function');
 }
 
 /** The C++ engine (native/src): packed SIMD GEMMs over a persistent thread pool. */
@@ -251,6 +254,9 @@ export class NativeEngine implements Engine {
   readonly weightGradient: Engine['weightGradient'];
   readonly dropoutForward: Engine['dropoutForward'];
   readonly dropoutBackward: Engine['dropoutBackward'];
+  readonly columnStatistics: Engine['columnStatistics'];
+  readonly columnAffine: Engine['columnAffine'];
+  readonly batchNormBackward: Engine['batchNormBackward'];
   readonly softmaxCrossEntropy: Engine['softmaxCrossEntropy'];
   readonly meanSquaredError: Engine['meanSquaredError'];
   readonly countCorrect: Engine['countCorrect'];
@@ -273,6 +279,9 @@ export class NativeEngine implements Engine {
     this.weightGradient = addon.weightGradient;
     this.dropoutForward = addon.dropoutForward;
     this.dropoutBackward = addon.dropoutBackward;
+    this.columnStatistics = addon.columnStatistics;
+    this.columnAffine = addon.columnAffine;
+    this.batchNormBackward = addon.batchNormBackward;
     this.softmaxCrossEntropy = addon.softmaxCrossEntropy;
     this.meanSquaredError = addon.meanSquaredError;
     this.countCorrect = addon.countCorrect;

@@ -274,6 +274,63 @@ export class ReferenceEngine implements Engine {
     }
   }
 
+  columnStatistics(input: Float32Array, rows: number, features: number, mean: Float64Array, variance: Float64Array): void {
+    mean.fill(0, 0, features);
+    variance.fill(0, 0, features);
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) mean[j] += input[row + j]!;
+    }
+    for (let j = 0; j < features; j++) mean[j] /= rows;
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) {
+        const centered = input[row + j]! - mean[j]!;
+        variance[j] += centered * centered;
+      }
+    }
+    for (let j = 0; j < features; j++) variance[j] /= rows;
+  }
+
+  columnAffine(input: Float32Array, output: Float32Array, rows: number, features: number, factor: Float64Array, offset: Float64Array): void {
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) output[row + j] = input[row + j]! * factor[j]! + offset[j]!;
+    }
+  }
+
+  batchNormBackward(
+    input: Float32Array,
+    gradOutput: Float32Array,
+    gradInput: Float32Array | null,
+    rows: number,
+    features: number,
+    mean: Float64Array,
+    inverse: Float64Array,
+    scale: Float64Array,
+    sumGrad: Float64Array,
+    sumGradNormalized: Float64Array,
+  ): void {
+    sumGrad.fill(0, 0, features);
+    sumGradNormalized.fill(0, 0, features);
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) {
+        const g = gradOutput[row + j]!;
+        sumGrad[j] += g;
+        sumGradNormalized[j] += g * ((input[row + j]! - mean[j]!) * inverse[j]!);
+      }
+    }
+    if (!gradInput) return;
+    for (let r = 0; r < rows; r++) {
+      const row = r * features;
+      for (let j = 0; j < features; j++) {
+        const normalized = (input[row + j]! - mean[j]!) * inverse[j]!;
+        gradInput[row + j] = scale[j]! * (rows * gradOutput[row + j]! - sumGrad[j]! - normalized * sumGradNormalized[j]!);
+      }
+    }
+  }
+
   dropoutForward(input: Float32Array, output: Float32Array, mask: Float32Array, count: number, rate: number, seed: number): void {
     const threshold = dropoutThreshold(rate);
     const keptScale = Math.fround(1 / (1 - rate));

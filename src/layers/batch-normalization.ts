@@ -44,8 +44,8 @@ export class BatchNormalization extends Layer {
   /** The last training batch's per-feature mean and 1/sqrt(variance + epsilon), for backward. */
   private batchMean = new Float64Array(0);
   private inverseDeviation = new Float64Array(0);
-  /** Per-feature scratch, allocated once at build: sums of squares and gradients, and the affine map x · factor + offset. */
-  private accumulator = new Float64Array(0);
+  /** Per-feature buffers, allocated once at build: the batch's variance or Σg, and the affine map x · factor + offset (in backward, the scale and Σg·x̂). */
+  private scratch = new Float64Array(0);
   private factor = new Float64Array(0);
   private offset = new Float64Array(0);
 
@@ -75,7 +75,7 @@ export class BatchNormalization extends Layer {
     this.movingVariance = weight('moving_variance', 1, false);
     this.batchMean = new Float64Array(features);
     this.inverseDeviation = new Float64Array(features);
-    this.accumulator = new Float64Array(features);
+    this.scratch = new Float64Array(features);
     this.factor = new Float64Array(features);
     this.offset = new Float64Array(features);
     return inputShape;
@@ -89,54 +89,34 @@ export class BatchNormalization extends Layer {
     return this.movingMean ? [this.movingMean, this.movingVariance!] : [];
   }
 
-  // Both passes walk the batch row by row, features innermost: the activations are row-major, and
-  // striding down a column would touch a new cache line at every step.
-  forward(_engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, training: boolean): void {
+  forward(engine: Engine, input: Float32Array, output: Float32Array, _mask: Float32Array | null, rows: number, training: boolean): void {
     const features = this.outputSize;
     const gamma = this.gamma?.values;
     const beta = this.beta?.values;
     const movingMean = this.movingMean!.values;
     const movingVariance = this.movingVariance!.values;
     const mean = this.batchMean;
-    const factor = this.factor;
-    const offset = this.offset;
     if (training) {
-      const squares = this.accumulator;
-      mean.fill(0);
-      squares.fill(0);
-      for (let r = 0; r < rows; r++) {
-        const row = r * features;
-        for (let j = 0; j < features; j++) mean[j] += input[row + j]!;
-      }
-      for (let j = 0; j < features; j++) mean[j] /= rows;
-      for (let r = 0; r < rows; r++) {
-        const row = r * features;
-        for (let j = 0; j < features; j++) {
-          const centered = input[row + j]! - mean[j]!;
-          squares[j] += centered * centered;
-        }
-      }
+      const variance = this.scratch;
+      engine.columnStatistics(input, rows, features, mean, variance);
       for (let j = 0; j < features; j++) {
-        const variance = squares[j]! / rows;
-        this.inverseDeviation[j] = 1 / Math.sqrt(variance + this.epsilon);
+        this.inverseDeviation[j] = 1 / Math.sqrt(variance[j]! + this.epsilon);
         movingMean[j] = movingMean[j]! * this.momentum + mean[j]! * (1 - this.momentum);
-        movingVariance[j] = movingVariance[j]! * this.momentum + variance * (1 - this.momentum);
+        movingVariance[j] = movingVariance[j]! * this.momentum + variance[j]! * (1 - this.momentum);
       }
     }
+    // x̂ · gamma + beta as one affine map per feature: x · factor + offset.
     for (let j = 0; j < features; j++) {
       const center = training ? mean[j]! : movingMean[j]!;
       const inverse = training ? this.inverseDeviation[j]! : 1 / Math.sqrt(movingVariance[j]! + this.epsilon);
-      factor[j] = gamma ? gamma[j]! * inverse : inverse;
-      offset[j] = (beta ? beta[j]! : 0) - center * factor[j]!;
+      this.factor[j] = gamma ? gamma[j]! * inverse : inverse;
+      this.offset[j] = (beta ? beta[j]! : 0) - center * this.factor[j]!;
     }
-    for (let r = 0; r < rows; r++) {
-      const row = r * features;
-      for (let j = 0; j < features; j++) output[row + j] = input[row + j]! * factor[j]! + offset[j]!;
-    }
+    engine.columnAffine(input, output, rows, features, this.factor, this.offset);
   }
 
   backward(
-    _engine: Engine,
+    engine: Engine,
     input: Float32Array,
     _output: Float32Array,
     _mask: Float32Array | null,
@@ -146,34 +126,15 @@ export class BatchNormalization extends Layer {
   ): void {
     const features = this.outputSize;
     const gamma = this.gamma?.values;
-    const mean = this.batchMean;
-    const inverse = this.inverseDeviation;
-    const sumGrad = this.accumulator;
-    const sumGradNormalized = this.factor;
-    sumGrad.fill(0);
-    sumGradNormalized.fill(0);
-    for (let r = 0; r < rows; r++) {
-      const row = r * features;
-      for (let j = 0; j < features; j++) {
-        const g = gradOutput[row + j]!;
-        sumGrad[j] += g;
-        sumGradNormalized[j] += g * (input[row + j]! - mean[j]!) * inverse[j]!;
-      }
-    }
+    // d/dx of gamma · x̂ with the batch's own statistics: (gamma·inverse/N)(N·g − Σg − x̂·Σg·x̂).
+    const scale = this.factor;
+    for (let j = 0; j < features; j++) scale[j] = ((gamma ? gamma[j]! : 1) * this.inverseDeviation[j]!) / rows;
+    const sumGrad = this.scratch;
+    const sumGradNormalized = this.offset;
+    engine.batchNormBackward(input, gradOutput, gradInput, rows, features, this.batchMean, this.inverseDeviation, scale, sumGrad, sumGradNormalized);
     for (let j = 0; j < features; j++) {
       if (this.gamma) this.gamma.gradient[j] = sumGradNormalized[j]!;
       if (this.beta) this.beta.gradient[j] = sumGrad[j]!;
-    }
-    if (!gradInput) return;
-    // d/dx of gamma · x̂ with the batch's own statistics: (gamma·inverse/N)(N·g - Σg - x̂·Σg·x̂).
-    const scale = this.offset;
-    for (let j = 0; j < features; j++) scale[j] = ((gamma ? gamma[j]! : 1) * inverse[j]!) / rows;
-    for (let r = 0; r < rows; r++) {
-      const row = r * features;
-      for (let j = 0; j < features; j++) {
-        const normalized = (input[row + j]! - mean[j]!) * inverse[j]!;
-        gradInput[row + j] = scale[j]! * (rows * gradOutput[row + j]! - sumGrad[j]! - normalized * sumGradNormalized[j]!);
-      }
     }
   }
 
