@@ -50,15 +50,18 @@ export class ForwardPass {
   ): void {
     const { engine, layers, last } = this;
     const sparseLayer = workspace.sparseLayer;
-    if (sparseLayer >= 0) {
+    const batchRows = workspace.batchRows;
+    if (sparseLayer >= 0 && !batchRows) {
       engine.gatherSparseRows(features.source, indices, start, rows, features.width, features.scale, workspace.sparseInput!);
     } else {
       engine.gatherRows(features.source, indices, start, rows, features.width, features.scale, workspace.input);
     }
-    // Layers before sparseLayer only reshape: with a sparse batch they have nothing to do.
-    for (let i = Math.max(sparseLayer, 0); i <= last; i++) {
+    // Layers before sparseLayer only reshape, unless they augment (batchRows): with a sparse batch
+    // they have nothing to do; after augmentation the sparse layer takes the augmented batch's nonzeros.
+    for (let i = batchRows ? 0 : Math.max(sparseLayer, 0); i <= last; i++) {
       const layer = layers[i]!;
       if (i === sparseLayer) {
+        if (batchRows) engine.gatherSparseRows(workspace.inputs[i]!, batchRows, 0, rows, layer.inputSize, 1, workspace.sparseInput!);
         (layer as Dense).forwardSparse(engine, workspace.sparseInput!, workspace.outputs[i]!, rows, logits && i === last);
         continue;
       }

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { Dense } from '../layers/dense.js';
 import { Flatten } from '../layers/flatten.js';
+import { ImageAugmentation } from '../layers/image-augmentation.js';
 import type { Layer } from '../layers/layer.js';
 import type { Features } from './data-adapters/array-data-adapter.js';
 
@@ -22,14 +23,21 @@ export function sparseInputLayer(layers: readonly Layer[], engine: Engine, featu
   if (setting === '0') return -1;
   // The engine's sparse weight gradient takes batches of up to 8,192 samples.
   if (training && batchSize > SPARSE_INPUT_LARGEST_TRAINING_BATCH) return -1;
+  // Augmentation moves pixels but keeps the background at exact zeros, so a Dense after it still
+  // reads a mostly-zero batch (the trainer then takes the nonzeros from the augmented batch).
   let index = 0;
-  while (index < layers.length && layers[index] instanceof Flatten) index++;
+  while (index < layers.length && (layers[index] instanceof Flatten || layers[index] instanceof ImageAugmentation)) index++;
   const layer = layers[index];
   // int8 reads a dense batch (it quantizes the whole of it).
   if (!(layer instanceof Dense) || layer.int8Active) return -1;
   if (setting === '1') return index;
   if (!engine.sparseKernels || layer.units < SPARSE_INPUT_MINIMUM_UNITS) return -1;
   return sampledDensity(features) < SPARSE_INPUT_BELOW ? index : -1;
+}
+
+/** Whether the layers before the sparse layer compute (augment) rather than only reshape: then its nonzeros come from their output. */
+export function sparseFromComputedInput(layers: readonly Layer[], sparseLayer: number): boolean {
+  return layers.slice(0, Math.max(sparseLayer, 0)).some((layer) => !(layer instanceof Flatten));
 }
 
 /** The share of nonzero values in up to 256 evenly spaced samples. */

@@ -1,5 +1,6 @@
 import { allocateSparseRows, type SparseRows } from '../engine/engine.js';
 import type { Layer } from '../layers/layer.js';
+import { sparseFromComputedInput } from './sparse-input.js';
 
 /**
  * Every buffer one pass over a batch needs, allocated once per (model, batch size, mode), so the
@@ -23,6 +24,8 @@ export class Workspace {
   readonly stats = new Float64Array(2);
   /** The batch as its nonzeros, when layer `sparseLayer` reads it so (else null, and sparseLayer -1). */
   readonly sparseInput: SparseRows | null;
+  /** 0..batchSize-1, when the sparse layer's nonzeros are taken from the augmented batch (else null). */
+  readonly batchRows: Uint32Array | null;
 
   constructor(
     readonly layers: readonly Layer[],
@@ -32,8 +35,10 @@ export class Workspace {
     readonly sparseLayer = -1,
   ) {
     this.sparseInput = sparseLayer >= 0 ? allocateSparseRows(batchSize, inputWidth) : null;
-    // The dense batch is still what layers before sparseLayer (reshapes) would see; it is never filled then.
-    this.input = new Float32Array(sparseLayer >= 0 ? 0 : batchSize * inputWidth);
+    const computed = sparseFromComputedInput(layers, sparseLayer);
+    this.batchRows = computed ? Uint32Array.from({ length: batchSize }, (_, row) => row) : null;
+    // Before a sparse layer that only reshapes follow, the dense batch is never filled.
+    this.input = new Float32Array(sparseLayer >= 0 && !computed ? 0 : batchSize * inputWidth);
     let current = this.input;
     for (const layer of layers) {
       this.inputs.push(current);

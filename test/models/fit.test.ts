@@ -7,6 +7,8 @@ import {
   earlyStopping,
   flatten,
   loadMnist,
+  randomElasticTransform,
+  randomRotation,
   sequential,
   takeFirst,
   tensor,
@@ -221,6 +223,36 @@ test('a wide first layer reads MNIST batches as their nonzeros, with exactly the
     const dense = await run('0');
     assert.equal(sparseBatches, batchesBefore, 'DIGITNET_SPARSE_INPUT=0 keeps the dense batches');
     assert.deepEqual(automatic, dense);
+  } finally {
+    delete process.env.DIGITNET_SPARSE_INPUT;
+    engine.gatherSparseRows = original;
+  }
+});
+
+test('after augmentation layers, the first Dense may read the augmented batch as its nonzeros, with exactly the results of the dense batch', async () => {
+  const run = async (setting: string) => {
+    process.env.DIGITNET_SPARSE_INPUT = setting;
+    const model = sequential(
+      [randomRotation({ factor: 0.03, inputShape: [28, 28] }), randomElasticTransform({ alpha: 34, sigma: 4 }), flatten(), dense({ units: 64, activation: 'relu' }), dense({ units: 10, activation: 'softmax' })],
+      { seed: 4 },
+    );
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const images = tensor(train.images.subarray(0, 600 * 784), [600, 28, 28]);
+    const history = await model.fit(images, train.labels.subarray(0, 600), { epochs: 2, batchSize: 64, verbose: 0, seed: 1, validationSplit: 0.2 });
+    return { history: history.toJSON(), weights: model.getWeights() };
+  };
+  const engine = getEngine();
+  const original = engine.gatherSparseRows.bind(engine);
+  let sparseBatches = 0;
+  engine.gatherSparseRows = (...args) => {
+    sparseBatches++;
+    original(...args);
+  };
+  try {
+    // '1' takes the sparse path wherever the layers allow it, with or without the AVX-512 kernels.
+    const sparse = await run('1');
+    assert.ok(sparseBatches > 0, 'the sparse batches were used');
+    assert.deepEqual(sparse, await run('0'));
   } finally {
     delete process.env.DIGITNET_SPARSE_INPUT;
     engine.gatherSparseRows = original;
