@@ -1,7 +1,7 @@
 /**
  * docs/recipe.md's figures from the runs in docs/recipe-runs/: the chosen recipe's curves on its
- * validation split (recipe-validation-curves.svg), and the candidates' validation accuracy side
- * by side (recipe-candidates.svg).
+ * validation split (recipe-validation-curves.svg), and the candidates' validation curves side by
+ * side (recipe-candidates.svg).
  *   npx tsx scripts/recipe-figures.ts
  */
 import { readFileSync } from 'node:fs';
@@ -28,14 +28,14 @@ function trainHistory(file: string): Record<string, number[]> {
   return (JSON.parse(readFileSync(join(runs, file), 'utf8')) as { history: Record<string, number[]> }).history;
 }
 
-const chosen = trainHistory('val-mlp-augmented-e50.json');
+const chosen = scriptHistory('val-aug-800bn-e60-lr2e-3.log');
 await plotHistory(chosen, { metrics: ['accuracy', 'loss'] }).save(join(docs, 'recipe-validation-curves.svg'));
 await plotCompare({
   '800-800, 10 epochs': scriptHistory('val-aug-800.log'),
   '800-800, 40 epochs': scriptHistory('val-aug-800-e40.log'),
   '800-800, 60 epochs': scriptHistory('val-aug-800-e60.log'),
   'batch-normalized, 40 epochs': scriptHistory('val-aug-800bn-e40-lr2e-3.log'),
-  'batch-normalized, 60 epochs': scriptHistory('val-aug-800bn-e60-lr2e-3.log'),
-  'mlp-augmented (batch-normalized, 50 epochs)': chosen,
+  'batch-normalized, 50 epochs': trainHistory('val-mlp-augmented-e50.json'),
+  'batch-normalized, 60 epochs (mlp-augmented)': chosen,
 }).save(join(docs, 'recipe-candidates.svg'));
 console.log(`Wrote ${join(docs, 'recipe-validation-curves.svg')} and ${join(docs, 'recipe-candidates.svg')}.`);

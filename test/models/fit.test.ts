@@ -198,14 +198,20 @@ test('early stopping on a value fit() will not report is refused before the firs
 // The sparse-row kernels exist for AVX-512 only (native/src/kernels.h); elsewhere no batch is read as nonzeros.
 const sparseSkip = getEngine().sparseKernels ? false : `the ${getEngine().simd} engine has no sparse-row kernels (AVX-512 only)`;
 
-test('a wide first layer reads MNIST batches as their nonzeros, with exactly the results of the dense batch', { skip: sparseSkip }, async () => {
+/** Counts the batches the engine gathers as nonzeros until restore() is called. */
+function countSparseBatches(): { readonly count: number; restore(): void } {
   const engine = getEngine();
   const original = engine.gatherSparseRows.bind(engine);
-  let sparseBatches = 0;
+  const counter = { count: 0, restore: () => void (engine.gatherSparseRows = original) };
   engine.gatherSparseRows = (...args) => {
-    sparseBatches++;
+    counter.count++;
     original(...args);
   };
+  return counter;
+}
+
+test('a wide first layer reads MNIST batches as their nonzeros, with exactly the results of the dense batch', { skip: sparseSkip }, async () => {
+  const sparseBatches = countSparseBatches();
   const run = async (setting: string | undefined) => {
     if (setting === undefined) delete process.env.DIGITNET_SPARSE_INPUT;
     else process.env.DIGITNET_SPARSE_INPUT = setting;
@@ -218,14 +224,14 @@ test('a wide first layer reads MNIST batches as their nonzeros, with exactly the
   };
   try {
     const automatic = await run(undefined);
-    assert.ok(sparseBatches > 0, 'the sparse batches were used');
-    const batchesBefore = sparseBatches;
+    assert.ok(sparseBatches.count > 0, 'the sparse batches were used');
+    const batchesBefore = sparseBatches.count;
     const dense = await run('0');
-    assert.equal(sparseBatches, batchesBefore, 'DIGITNET_SPARSE_INPUT=0 keeps the dense batches');
+    assert.equal(sparseBatches.count, batchesBefore, 'DIGITNET_SPARSE_INPUT=0 keeps the dense batches');
     assert.deepEqual(automatic, dense);
   } finally {
     delete process.env.DIGITNET_SPARSE_INPUT;
-    engine.gatherSparseRows = original;
+    sparseBatches.restore();
   }
 });
 
@@ -241,20 +247,14 @@ test('after augmentation layers, the first Dense may read the augmented batch as
     const history = await model.fit(images, train.labels.subarray(0, 600), { epochs: 2, batchSize: 64, verbose: 0, seed: 1, validationSplit: 0.2 });
     return { history: history.toJSON(), weights: model.getWeights() };
   };
-  const engine = getEngine();
-  const original = engine.gatherSparseRows.bind(engine);
-  let sparseBatches = 0;
-  engine.gatherSparseRows = (...args) => {
-    sparseBatches++;
-    original(...args);
-  };
+  const sparseBatches = countSparseBatches();
   try {
     // '1' takes the sparse path wherever the layers allow it, with or without the AVX-512 kernels.
     const sparse = await run('1');
-    assert.ok(sparseBatches > 0, 'the sparse batches were used');
+    assert.ok(sparseBatches.count > 0, 'the sparse batches were used');
     assert.deepEqual(sparse, await run('0'));
   } finally {
     delete process.env.DIGITNET_SPARSE_INPUT;
-    engine.gatherSparseRows = original;
+    sparseBatches.restore();
   }
 });
