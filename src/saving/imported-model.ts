@@ -23,7 +23,18 @@ export type ImportedLayer =
     }
   | { kind: 'flatten'; name?: string }
   | { kind: 'activation'; name?: string; activation: ActivationName }
-  | { kind: 'dropout'; name?: string; rate: number };
+  | { kind: 'dropout'; name?: string; rate: number }
+  | {
+      kind: 'batchNormalization';
+      name?: string;
+      /** gamma, beta and the moving statistics, one value per feature each. */
+      gamma: Float32Array;
+      beta: Float32Array;
+      movingMean: Float32Array;
+      movingVariance: Float32Array;
+      epsilon: number;
+      momentum: number;
+    };
 
 /**
  * Checks a shape read from a file before anything of that size is allocated: every dimension a
@@ -93,6 +104,21 @@ export function buildImportedModel(name: string, inputShape: readonly number[], 
       case 'dropout':
         configs.push({ className: 'Dropout', config: { ...named, rate: layer.rate } });
         break;
+      case 'batchNormalization': {
+        const label = layer.name ?? 'a batch normalization';
+        if (shape.length !== 1) fail(`${label} receives samples of shape [${shape.join(', ')}]; digitnet normalizes flat samples`);
+        const parts = { gamma: layer.gamma, beta: layer.beta, moving_mean: layer.movingMean, moving_variance: layer.movingVariance };
+        for (const [part, values] of Object.entries(parts)) {
+          if (values.length !== shape[0]) fail(`the ${part} of ${label} has ${values.length} values for ${shape[0]} features`);
+          const bad = firstNonFinite(values);
+          if (bad >= 0) fail(`the ${part} of ${label} holds ${values[bad]} at index ${bad}; weights must be finite`);
+        }
+        const negative = layer.movingVariance.findIndex((value) => value < 0);
+        if (negative >= 0) fail(`the moving_variance of ${label} holds ${layer.movingVariance[negative]} at index ${negative}; a variance cannot be negative`);
+        weights.push(layer.gamma, layer.beta, layer.movingMean, layer.movingVariance);
+        configs.push({ className: 'BatchNormalization', config: { ...named, epsilon: layer.epsilon, momentum: layer.momentum } });
+        break;
+      }
     }
   }
   // Declared on the first layer, as a Keras user writes it (and as tfjs and Keras files carry it).

@@ -139,6 +139,44 @@ test('our export loads back in digitnet with the same predictions (Dropout, whic
   assert.ok(maxDifference(loaded.predict(tensor(images, [IMAGES, 28, 28])).data, model.predict(tensor(images, [IMAGES, 28, 28])).data) <= 1e-7);
 });
 
+test('a batch-normalized export loads back with its moving statistics; a negative variance or a training-mode node is refused', async () => {
+  const model = sequential([
+    flatten({ inputShape: [28, 28] }),
+    dense({ units: 16, useBias: false }),
+    batchNormalization(),
+    activation('relu'),
+    dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 3 });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  // Trained a little, so that the moving statistics are not their initial 0 and 1.
+  await model.fit(tensor(images, [IMAGES, 28, 28]), mnistTest.labels.subarray(0, IMAGES), { epochs: 2, batchSize: 20, verbose: 0, seed: 1 });
+  const path = join(folder, 'batch-normalized.onnx');
+  saveOnnx(model, path);
+  const loaded = loadOnnx(path);
+  assert.deepEqual(loaded.layers.map((layer) => layer.className), ['Flatten', 'Dense', 'BatchNormalization', 'Activation', 'Dense']);
+  assert.ok(maxDifference(loaded.predict(tensor(images, [IMAGES, 28, 28])).data, model.predict(tensor(images, [IMAGES, 28, 28])).data) <= 1e-6);
+  const statistics = (m: Sequential): Float32Array[] => m.layers[2]!.nonTrainableWeights.map((weight) => weight.values);
+  assert.deepEqual(statistics(loaded), statistics(model));
+
+  const variance = (bytes: Uint8Array, change: (graph: Record<string, any>) => void): string => {
+    const decoded = decodeModel(bytes) as Record<string, any>;
+    change(decoded.graph);
+    const edited = join(folder, `edited-bn-${Math.random().toString(36).slice(2)}.onnx`);
+    writeFileSync(edited, encodeModel(decoded));
+    return edited;
+  };
+  const bytes = readFileSync(path);
+  const negative = variance(bytes, (graph) => {
+    const initializer = graph.initializer.find((entry: { name: string }) => entry.name.endsWith('/moving_variance'));
+    new DataView(initializer.raw_data.buffer, initializer.raw_data.byteOffset).setFloat32(8, -0.5, true);
+  });
+  assert.throws(() => loadOnnx(negative), /: the moving_variance of a batch normalization holds -0\.5 at index 2; a variance cannot be negative\.$/);
+  const training = variance(bytes, (graph) => {
+    graph.node.find((node: { op_type: string }) => node.op_type === 'BatchNormalization').attribute.push({ name: 'training_mode', type: 2, i: 1 });
+  });
+  assert.throws(() => loadOnnx(training), /\(BatchNormalization\) is in training mode; digitnet reads the inference form\.$/);
+});
+
 for (const name of ['torch_mlp', 'torch_reshape_mlp']) {
   test(`${name}.onnx, written by torch.onnx.export, predicts as PyTorch did`, () => {
     const expected = JSON.parse(readFileSync(join(fixtures, `${name}.json`), 'utf8')) as { inputs: number[]; outputs: number[]; input_shape: number[] };
@@ -161,7 +199,7 @@ function edited(change: (model: Record<string, any>) => void): string {
 test('unsupported operators and opsets are refused in one sentence naming them and what is supported', () => {
   const conv = edited((model) => model.graph.node.splice(1, 0, { name: 'conv', op_type: 'Conv', input: ['flatten/output', 'dense/kernel'], output: ['conv/output'] }));
   assert.throws(() => loadOnnx(conv), (error: Error) => {
-    assert.equal(error.message, `${conv} is not an ONNX model digitnet can read: node "conv" (Conv) is an operator digitnet does not read; supported are Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax, Flatten, Reshape, Identity, Dropout, Constant.`);
+    assert.equal(error.message, `${conv} is not an ONNX model digitnet can read: node "conv" (Conv) is an operator digitnet does not read; supported are Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax, BatchNormalization, Flatten, Reshape, Identity, Dropout, Constant.`);
     return true;
   });
   const old = edited((model) => (model.opset_import[0].version = 8));

@@ -14,7 +14,7 @@ import { readTensor, type ConstantValue } from './tensors.js';
  * becomes a Dense layer, and an activation right after it becomes that layer's activation.
  */
 
-export const SUPPORTED_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Constant'] as const;
+export const SUPPORTED_OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'BatchNormalization', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'Constant'] as const;
 export const OPSETS = { lowest: 9, highest: 21 } as const;
 // The largest .onnx file digitnet reads: its weights are bounded by the unit cap anyway.
 const LARGEST_FILE_BYTES = 1024 * 1024 * 1024;
@@ -184,6 +184,26 @@ function readGraph(graph: GraphMessage, opset: number, fail: (problem: string) =
         }
         if (openDense && openDense.activation === 'linear') openDense.activation = activation;
         else layers.push({ kind: 'activation', activation });
+        openDense = undefined;
+        advance(shape);
+        continue;
+      }
+      case 'BatchNormalization': {
+        // Inference form: Y = (X − input_mean) / sqrt(input_var + epsilon) · scale + B, per feature.
+        const shape = chainShape();
+        if (shape.length !== 1) fail(`${where} normalizes samples of shape [${shape.join(', ')}]; digitnet reads BatchNormalization on flat samples`);
+        if (intAttribute(node, 'training_mode', 0, fail) !== 0) fail(`${where} is in training mode; digitnet reads the inference form`);
+        if (operands.length !== 5) fail(`${where} has ${operands.length} inputs; BatchNormalization takes X, scale, B, input_mean and input_var`);
+        const vector = (index: number, what: string): Float32Array => {
+          const value = constant(index, what);
+          if (value.type !== 'float' || value.shape.length !== 1 || value.shape[0] !== shape[0]) fail(`${where} has a ${what} of shape [${value.shape.join(', ')}] for ${shape[0]} features; it must be a 1-D float tensor`);
+          return Float32Array.from(value.values as Float32Array);
+        };
+        const epsilon = floatAttribute(node, 'epsilon', 1e-5);
+        const momentum = floatAttribute(node, 'momentum', 0.9);
+        if (!(epsilon > 0 && Number.isFinite(epsilon))) fail(`${where} has epsilon ${epsilon}; it must be a positive number`);
+        if (!(momentum >= 0 && momentum <= 1)) fail(`${where} has momentum ${momentum}; it must be in [0, 1]`);
+        layers.push({ kind: 'batchNormalization', gamma: vector(1, 'scale'), beta: vector(2, 'B'), movingMean: vector(3, 'input_mean'), movingVariance: vector(4, 'input_var'), epsilon, momentum });
         openDense = undefined;
         advance(shape);
         continue;
