@@ -8,47 +8,8 @@
 import { parseArgs } from 'node:util';
 import { parseAugmentSpec } from '../src/cli/augment-option.js';
 import { loadMnist } from '../src/data/mnist.js';
-import { activation, batchNormalization, dense, dropout, flatten, type Layer } from '../src/layers/index.js';
-import { augmentationLayers, type AugmentSpec } from '../src/models/augmentation.js';
-import type { HiddenLayer } from '../src/models/presets.js';
-import { sequential, type Sequential } from '../src/models/sequential.js';
-import { adamw } from '../src/optimizers/index.js';
-import { cosineDecay } from '../src/optimizers/schedules/cosine-decay.js';
-
-/**
- * A recipe candidate: augmentation (if any), Flatten, relu layers (optionally Dense, then
- * BatchNormalization, then relu) with dropout, softmax; AdamW whose rate warms up linearly for
- * `warmupEpochs`, then follows a cosine to 0 over the rest of the run (Keras's CosineDecay with
- * warmupTarget). The chosen candidates became the presets mlp-800-800 and mlp-augmented.
- */
-function buildCandidate(
-  hidden: readonly HiddenLayer[],
-  augment: AugmentSpec | undefined,
-  training: { peakLearningRate: number; weightDecay: number; warmupEpochs: number; batchNorm: boolean },
-  schedule: { epochs: number; stepsPerEpoch: number },
-  seed: number,
-): Sequential {
-  const imageShape = [28, 28];
-  const layers: Layer[] = augment ? augmentationLayers(augment, imageShape) : [];
-  layers.push(flatten(layers.length === 0 ? { inputShape: imageShape } : {}));
-  for (const layer of hidden) {
-    if (training.batchNorm) layers.push(dense({ units: layer.units, useBias: false }), batchNormalization(), activation('relu'));
-    else layers.push(dense({ units: layer.units, activation: 'relu' }));
-    if (layer.dropout) layers.push(dropout({ rate: layer.dropout }));
-  }
-  layers.push(dense({ units: 10, activation: 'softmax' }));
-  const model = sequential(layers, { seed });
-  const totalSteps = schedule.epochs * schedule.stepsPerEpoch;
-  const warmupSteps = Math.round(training.warmupEpochs * schedule.stepsPerEpoch);
-  const learningRate = cosineDecay({
-    initialLearningRate: warmupSteps > 0 ? training.peakLearningRate / 100 : training.peakLearningRate,
-    ...(warmupSteps > 0 ? { warmupTarget: training.peakLearningRate, warmupSteps } : {}),
-    decaySteps: Math.max(1, totalSteps - warmupSteps),
-    alpha: 0,
-  });
-  model.compile({ optimizer: adamw({ learningRate, weightDecay: training.weightDecay }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
+import { buildMlp } from '../src/models/presets.js';
+import { configuredOptimizer } from '../src/optimizers/configured.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,13 +34,13 @@ const trainCount = validation ? 54000 : 60000;
 const batchSize = Number(values['batch-size']);
 const epochs = Number(values.epochs);
 const seed = Number(values.seed);
-const model = buildCandidate(
-  hidden,
-  values.augment ? parseAugmentSpec(values.augment) : undefined,
-  { peakLearningRate: Number(values.lr), weightDecay: Number(values['weight-decay']), warmupEpochs: Number(values.warmup), batchNorm: values['batch-norm'] },
-  { epochs, stepsPerEpoch: Math.ceil(trainCount / batchSize) },
-  seed,
+// A candidate is built as the presets are: buildMlp, and AdamW with a warm-up and a cosine to 0.
+const model = buildMlp(
+  hidden.map((layer) => ({ ...layer, batchNormalization: values['batch-norm'] })),
+  { inputShape: [28, 28], augment: values.augment ? parseAugmentSpec(values.augment) : null, seed },
 );
+const optimizerSettings = { optimizer: 'adamw', learningRate: Number(values.lr), weightDecay: Number(values['weight-decay']), schedule: 'cosine', warmupEpochs: Number(values.warmup) } as const;
+model.compile({ optimizer: configuredOptimizer(optimizerSettings, { epochs, stepsPerEpoch: Math.ceil(trainCount / batchSize) }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 const images = mnist.train.images;
 const x = { data: images.subarray(0, trainCount * 784), shape: [trainCount, 28, 28] };
 const y = mnist.train.labels.subarray(0, trainCount);

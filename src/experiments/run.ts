@@ -208,8 +208,7 @@ export async function runResolvedExperiment(experiment: ResolvedExperiment, opti
   const model = buildMlp(experiment.hidden, { inputShape, activation: experiment.activation, seed, augment: experiment.augment ?? null });
   const epochs = smaller(experiment.epochs, options.maxEpochs)!;
   const trainCount = typeof experiment.validation === 'number' ? validationSplitIndex(data.train.count, experiment.validation) : data.train.count;
-  const stepsPerEpoch = Math.ceil(trainCount / experiment.batchSize);
-  const optimizer = configuredOptimizer({ ...experiment, warmupSteps: (experiment.warmupEpochs ?? 0) * stepsPerEpoch }, epochs * stepsPerEpoch);
+  const optimizer = configuredOptimizer(experiment, { epochs, stepsPerEpoch: Math.ceil(trainCount / experiment.batchSize) });
   model.compile({ optimizer, loss: experiment.loss, metrics: ['accuracy'] });
 
   const x = imagesAs(data.train, inputShape);

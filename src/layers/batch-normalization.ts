@@ -44,10 +44,13 @@ export class BatchNormalization extends Layer {
   /** The last training batch's per-feature mean and 1/sqrt(variance + epsilon), for backward. */
   private batchMean = new Float64Array(0);
   private inverseDeviation = new Float64Array(0);
-  /** Per-feature buffers, allocated once at build: the batch's variance or Σg, and the affine map x · factor + offset (in backward, the scale and Σg·x̂). */
-  private scratch = new Float64Array(0);
+  /** Per-feature buffers, allocated once at build: the batch's variance, the affine map x · factor + offset, and backward's scale and sums. */
+  private batchVariance = new Float64Array(0);
   private factor = new Float64Array(0);
   private offset = new Float64Array(0);
+  private gradientScale = new Float64Array(0);
+  private sumGrad = new Float64Array(0);
+  private sumGradNormalized = new Float64Array(0);
 
   constructor(options: BatchNormalizationOptions = {}) {
     const parsed = parseOptions(schema, options, 'batchNormalization()');
@@ -75,9 +78,12 @@ export class BatchNormalization extends Layer {
     this.movingVariance = weight('moving_variance', 1, false);
     this.batchMean = new Float64Array(features);
     this.inverseDeviation = new Float64Array(features);
-    this.scratch = new Float64Array(features);
+    this.batchVariance = new Float64Array(features);
     this.factor = new Float64Array(features);
     this.offset = new Float64Array(features);
+    this.gradientScale = new Float64Array(features);
+    this.sumGrad = new Float64Array(features);
+    this.sumGradNormalized = new Float64Array(features);
     return inputShape;
   }
 
@@ -97,7 +103,7 @@ export class BatchNormalization extends Layer {
     const movingVariance = this.movingVariance!.values;
     const mean = this.batchMean;
     if (training) {
-      const variance = this.scratch;
+      const variance = this.batchVariance;
       engine.columnStatistics(input, rows, features, mean, variance);
       for (let j = 0; j < features; j++) {
         this.inverseDeviation[j] = 1 / Math.sqrt(variance[j]! + this.epsilon);
@@ -127,10 +133,8 @@ export class BatchNormalization extends Layer {
     const features = this.outputSize;
     const gamma = this.gamma?.values;
     // d/dx of gamma · x̂ with the batch's own statistics: (gamma·inverse/N)(N·g − Σg − x̂·Σg·x̂).
-    const scale = this.factor;
+    const { gradientScale: scale, sumGrad, sumGradNormalized } = this;
     for (let j = 0; j < features; j++) scale[j] = ((gamma ? gamma[j]! : 1) * this.inverseDeviation[j]!) / rows;
-    const sumGrad = this.scratch;
-    const sumGradNormalized = this.offset;
     engine.batchNormBackward(input, gradOutput, gradInput, rows, features, this.batchMean, this.inverseDeviation, scale, sumGrad, sumGradNormalized);
     for (let j = 0; j < features; j++) {
       if (this.gamma) this.gamma.gradient[j] = sumGradNormalized[j]!;

@@ -289,9 +289,10 @@ export function buildMlp(
  */
 export function buildPresetModel(preset: Preset, seed?: number, trainCount = 60000): Sequential {
   const model = buildMlp(preset.hidden, { inputShape: preset.inputShape, seed, augment: preset.augment ?? null });
-  const stepsPerEpoch = Math.ceil(trainCount / preset.batchSize);
-  const settings = { optimizer: preset.optimizer, learningRate: preset.learningRate ?? null, weightDecay: preset.weightDecay, schedule: preset.schedule, warmupSteps: (preset.warmupEpochs ?? 0) * stepsPerEpoch };
-  const optimizer = configuredOptimizer(settings, preset.epochs * stepsPerEpoch);
+  const optimizer = configuredOptimizer(
+    { optimizer: preset.optimizer, learningRate: preset.learningRate ?? null, weightDecay: preset.weightDecay, schedule: preset.schedule, warmupEpochs: preset.warmupEpochs },
+    { epochs: preset.epochs, stepsPerEpoch: Math.ceil(trainCount / preset.batchSize) },
+  );
   model.compile({ optimizer, loss: preset.loss, metrics: ['accuracy'] });
   return model;
 }

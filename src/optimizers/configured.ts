@@ -15,21 +15,28 @@ export interface OptimizerSettings {
   /** 'cosine' decays the rate to 0 over all `totalSteps` (cosineDecay); absent or 'constant' keeps it. */
   schedule?: ScheduleChoice | null;
   /**
-   * With 'cosine': the rate first rises linearly from 1% of it to it over this many steps, then
+   * With 'cosine': the rate first rises linearly from 1% of it to it over this many epochs, then
    * the cosine spans the rest (CosineDecay's warmupTarget and warmupSteps).
    */
-  warmupSteps?: number | null;
+  warmupEpochs?: number | null;
+}
+
+/** The length of the training a schedule spans. */
+export interface TrainingLength {
+  epochs: number;
+  stepsPerEpoch: number;
 }
 
 /**
  * The optimizer those settings describe. With nothing but a name it stays the name, so that
  * compile() and the saved config see exactly what the notebooks wrote.
  */
-export function configuredOptimizer(settings: OptimizerSettings, totalSteps: number): Optimizer | OptimizerName {
+export function configuredOptimizer(settings: OptimizerSettings, length: TrainingLength): Optimizer | OptimizerName {
   const schedule = settings.schedule ?? 'constant';
   if (settings.learningRate === null && settings.weightDecay == null && schedule === 'constant') return settings.optimizer;
   const initialLearningRate = settings.learningRate ?? createOptimizer(settings.optimizer).learningRate;
-  const warmupSteps = schedule === 'cosine' ? Math.min(settings.warmupSteps ?? 0, totalSteps - 1) : 0;
+  const totalSteps = length.epochs * length.stepsPerEpoch;
+  const warmupSteps = schedule === 'cosine' ? Math.min((settings.warmupEpochs ?? 0) * length.stepsPerEpoch, totalSteps - 1) : 0;
   const cosine = (): ReturnType<typeof cosineDecay> =>
     warmupSteps > 0
       ? cosineDecay({ initialLearningRate: initialLearningRate / 100, warmupTarget: initialLearningRate, warmupSteps, decaySteps: totalSteps - warmupSteps })

@@ -114,8 +114,7 @@ export function formatForLoading(path: string, can: (format: ModelFormat) => boo
 
 /** Keras's model.save: the format follows the file name; the file appears complete or not at all. */
 export function saveModel(model: Sequential, path: string, options: SaveOptions = {}): void {
-  if (isFolder(path)) throw new Error(`Cannot write ${path}: it is a folder; give a file name.`);
-  const format = formatForSaving(path);
+  const format = savingFormat(path);
   const result = format.save!(model, path, options);
   if (result instanceof Promise) {
     // An asynchronous writer cannot finish inside a synchronous save.
@@ -129,8 +128,13 @@ export function saveModel(model: Sequential, path: string, options: SaveOptions 
  * format (not for the disk, which only writing can tell), writing nothing.
  */
 export function checkSavable(model: Sequential, path: string): void {
+  savingFormat(path).check?.(model, path);
+}
+
+/** The format saveModel writes `path` in; a folder is refused. */
+function savingFormat(path: string): ModelFormat {
   if (isFolder(path)) throw new Error(`Cannot write ${path}: it is a folder; give a file name.`);
-  formatForSaving(path).check?.(model, path);
+  return formatForSaving(path);
 }
 
 /** Keras's load_model for any format digitnet reads. */

@@ -19,14 +19,14 @@ test('--optimizer adamw --weight-decay --schedule cosine give AdamW with that de
   assert.equal(config.weightDecay, 1e-4);
   assert.equal(config.schedule, 'cosine');
   assert.ok(config.overrides.includes('weightDecay') && config.overrides.includes('schedule'));
-  const optimizer = configuredOptimizer(trainExperiment(config, 'mnist'), 3 * 469);
+  const optimizer = configuredOptimizer(trainExperiment(config, 'mnist'), { epochs: 3, stepsPerEpoch: 469 });
   assert.ok(optimizer instanceof AdamW);
   assert.equal(optimizer.weightDecay, 1e-4);
   assert.ok(optimizer.schedule instanceof CosineDecay);
   assert.deepEqual(optimizer.schedule.getConfig(), { initialLearningRate: 0.002, decaySteps: 1407, alpha: 0, warmupSteps: 0 });
   // Nothing asked: the optimizer's name, as before.
   const plain = resolveTrainConfig({});
-  assert.equal(configuredOptimizer(trainExperiment(plain, 'mnist'), 100), plain.optimizer);
+  assert.equal(configuredOptimizer(trainExperiment(plain, 'mnist'), { epochs: 1, stepsPerEpoch: 100 }), plain.optimizer);
   assert.throws(() => resolveTrainConfig({ schedule: 'linear' }), /--schedule "linear" is not a known learning-rate schedule: allowed are constant, cosine\./);
   assert.throws(() => resolveTrainConfig({ weightDecay: '-1' }), /--weight-decay/);
 });
@@ -106,7 +106,7 @@ test('a --save whose format cannot hold the model, or whose folder may not be re
 test('--warmup-epochs raises the rate linearly before the cosine; without a cosine it is refused', () => {
   const config = resolveTrainConfig({ optimizer: 'adamw', schedule: 'cosine', lr: '0.002', epochs: '10', warmupEpochs: '2' });
   assert.equal(config.warmupEpochs, 2);
-  const optimizer = configuredOptimizer({ ...trainExperiment(config, 'mnist'), warmupSteps: 2 * 469 }, 10 * 469);
+  const optimizer = configuredOptimizer(trainExperiment(config, 'mnist'), { epochs: 10, stepsPerEpoch: 469 });
   assert.ok(optimizer instanceof AdamW && optimizer.schedule instanceof CosineDecay);
   assert.deepEqual(optimizer.schedule.getConfig(), { initialLearningRate: 0.00002, decaySteps: 8 * 469, alpha: 0, warmupTarget: 0.002, warmupSteps: 2 * 469 });
   // Halfway through the warm-up, halfway from 1% to the peak; at its end, the peak.
