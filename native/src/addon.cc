@@ -1219,8 +1219,7 @@ napi_value AugmentImages(napi_env env, napi_callback_info info) {
     for (int t = -radius; t <= radius; t++) total += exp(-(t * t) / (2 * sigma * sigma));
     for (int t = -radius; t <= radius; t++) taps[t + radius] = static_cast<float>(exp(-(t * t) / (2 * sigma * sigma)) / total);
   }
-  const size_t scratchFloats = static_cast<size_t>(height + 2 * radius) * (width + 2 * radius) +
-                               static_cast<size_t>(height + 2 * radius) * width + 2 * static_cast<size_t>(pixels);
+  const size_t scratchFloats = static_cast<size_t>(augmentScratchFloats(height, width, radius));
   auto part = [&](int index, int parts) {
     const long begin = static_cast<long>(rows) * index / parts, end = static_cast<long>(rows) * (index + 1) / parts;
     if (end <= begin) return;

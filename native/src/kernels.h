@@ -25,6 +25,22 @@ const int kColumnsShift = 8;
 typedef void (*Microkernel)(int kc, const int* offsets, const float* a, long lda, const float* b, float* c, long ldc,
                             const float* bias, int mode, int relu);
 
+// The image augmentation's layout (augment_body.h): its blur works in groups of kAugmentBlurGroup
+// blocks of kAugmentBlurBlock columns (a last group's unused lanes read up to kAugmentBlurSlack
+// floats past a buffer), and its sampling reads each image from a copy with kAugmentFrameBorder
+// zero rows and columns around it. Floats of scratch one thread needs for images of height × width:
+const int kAugmentBlurBlock = 8;
+const int kAugmentBlurGroup = 4;
+const int kAugmentBlurSlack = kAugmentBlurBlock * kAugmentBlurGroup;
+const int kAugmentFrameBorder = 2;
+inline long augmentScratchFloats(int height, int width, int radius) {
+  const long pixels = static_cast<long>(height) * width;
+  return static_cast<long>(height + 2 * radius) * (width + 2 * radius) + kAugmentBlurSlack  // padded noise
+         + static_cast<long>(height + 2 * radius) * width + kAugmentBlurSlack                 // noise blurred along rows
+         + 2 * pixels                                                                        // the two fields
+         + static_cast<long>(height + 2 * kAugmentFrameBorder) * (width + 2 * kAugmentFrameBorder);  // framed image
+}
+
 struct IsaKernels {
   const char* name;
   int mr;  // rows of a microtile

@@ -11,6 +11,7 @@
 
 #include <immintrin.h>
 
+#define DIGITNET_AUGMENT_AVX2 1
 #define DIGITNET_ISA_NAMESPACE digitnet_avx2
 #include "kernels_body.h"
 

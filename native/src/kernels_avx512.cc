@@ -20,6 +20,7 @@
 
 #include <immintrin.h>
 
+#define DIGITNET_AUGMENT_AVX2 1
 #define DIGITNET_ISA_NAMESPACE digitnet_avx512
 #include "kernels_body.h"
 
