@@ -18,6 +18,12 @@ const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5
 const repeats = Number(values.repeats);
 const samples = Number(values.samples);
 
+/** A ratio as the change it is: 1.094 → "+9.4%", 0.962 → "-3.8%". */
+function change(ratio: number): string {
+  const percent = (ratio - 1) * 100;
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
+}
+
 function median(list: number[]): number {
   const sorted = [...list].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -55,12 +61,12 @@ for (let r = 0; r < repeats; r++) {
   plain.push(await epochSeconds(plainModel));
   augmented.push(await epochSeconds(augmentedModel));
   ratios.push(augmented[r]! / plain[r]!);
-  console.log(`repeat ${r + 1}: plain ${plain[r]!.toFixed(2)} s, augmented ${augmented[r]!.toFixed(2)} s (+${((ratios[r]! - 1) * 100).toFixed(1)}%)`);
+  console.log(`repeat ${r + 1}: plain ${plain[r]!.toFixed(2)} s, augmented ${augmented[r]!.toFixed(2)} s (${change(ratios[r]!)})`);
 }
 console.log(`engine ${engine.name} (${engine.simd}, ${engine.threads} threads), ${samples} samples, ${repeats} repeats`);
 console.log(
   `epoch median: plain ${median(plain).toFixed(2)} s, with rotation + elastic ${median(augmented).toFixed(2)} s: ` +
-    `+${((median(augmented) / median(plain) - 1) * 100).toFixed(1)}%; median of the pairs' ratios +${((median(ratios) - 1) * 100).toFixed(1)}%`,
+    `${change(median(augmented) / median(plain))}; median of the pairs' ratios ${change(median(ratios))}`,
 );
 
 // The model above warps each batch twice, once per layer: rotation, then elastic distortion.
