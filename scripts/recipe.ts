@@ -6,7 +6,7 @@
  *     --epochs 30 --lr 0.001 --weight-decay 0.0001 --seed 1 --mode validation
  */
 import { parseArgs } from 'node:util';
-import { parseAugmentSpec } from '../src/cli/augment-option.js';
+import { parseAugmentSpec } from '../src/models/augmentation.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { buildMlp } from '../src/models/presets.js';
 import { configuredOptimizer } from '../src/optimizers/configured.js';

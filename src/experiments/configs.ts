@@ -3,13 +3,13 @@
  * settings changed, or a model described from scratch. Every form is plain JSON, so a
  * comparison can be written as a file (`{ "runs": [ ... ] }`).
  */
-import type { AugmentSpec } from '../models/augmentation.js';
 import { z } from 'zod';
 import type { ImageSet } from '../data/tensor.js';
 import { LOSS_NAMES, parseLoss, type LossName } from '../losses/losses.js';
+import { parseAugmentSpec, type AugmentSpec } from '../models/augmentation.js';
 import { didYouMean, PRESETS, presetNamed, type HiddenLayer, type Preset } from '../models/presets.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/index.js';
-import type { ScheduleChoice } from '../optimizers/configured.js';
+import { SCHEDULE_CHOICES, type ScheduleChoice } from '../optimizers/configured.js';
 import { formatValue, LARGEST_LAYER_UNITS, parseOptions, positiveInteger, positiveNumber } from '../validation.js';
 
 /** The activations a hidden layer may have (the output layer is always softmax). */
@@ -40,6 +40,14 @@ export interface CustomExperimentConfig {
   optimizer: OptimizerName;
   /** The optimizer's Keras default when omitted. */
   learningRate?: number;
+  /** Keras's weight_decay on the optimizer (AdamW's decoupled decay); null drops a preset's. */
+  weightDecay?: number | null;
+  /** 'cosine' decays the learning rate to 0 over all the training's steps; 'constant' (the default) keeps it. */
+  schedule?: ScheduleChoice;
+  /** Epochs of linear warm-up before a cosine schedule; null drops a preset's. */
+  warmupEpochs?: number | null;
+  /** Augmentation in front of the model, as train's --augment spells it ("rotation=10,elastic"); null drops a preset's. */
+  augment?: string | null;
   /** Keras's snake_case spelling ('categorical_crossentropy') is accepted too. */
   loss: LossName | string;
   epochs: number;
@@ -124,6 +132,9 @@ const validation = z.union(
 const PATIENCE = 'must be a non-negative integer or null';
 const patience = z.union([z.number(PATIENCE).int(PATIENCE).min(0, PATIENCE), z.null()], PATIENCE);
 const SEED = 'must be an integer in 0..4294967295';
+const WARMUP = 'must be a whole number of epochs, 0 or more';
+const warmupEpochs = z.number(WARMUP).int(WARMUP).min(0, WARMUP);
+const AUGMENT = 'must be a string such as "rotation=10,elastic", or null';
 const seed = z.number(SEED).int(SEED).min(0, SEED).max(0xffffffff, SEED);
 const INPUT_SHAPE = 'must be [784] or [28, 28]';
 const inputShape = z
@@ -151,6 +162,10 @@ const settings = {
   activation: z.enum(HIDDEN_ACTIVATIONS).optional(),
   optimizer: optimizer.optional(),
   learningRate: positiveNumber.optional(),
+  weightDecay: positiveNumber.nullable().optional(),
+  schedule: z.enum(SCHEDULE_CHOICES).optional(),
+  warmupEpochs: warmupEpochs.nullable().optional(),
+  augment: z.string(AUGMENT).nullable().optional(),
   loss: loss.optional(),
   epochs: positiveInteger.optional(),
   batchSize: positiveInteger.optional(),
@@ -224,6 +239,10 @@ export function resolveExperiment(config: unknown, context = 'experiment'): Reso
     inputShape: [...(parsed.inputShape ?? [784])],
     optimizer: parsed.optimizer,
     learningRate: parsed.learningRate ?? null,
+    weightDecay: parsed.weightDecay ?? null,
+    schedule: parsed.schedule ?? null,
+    warmupEpochs: parsed.warmupEpochs ?? null,
+    augment: augmentOf(parsed.augment, null, context),
     loss: parseLoss(parsed.loss),
     epochs: parsed.epochs,
     batchSize: parsed.batchSize ?? 32,
@@ -246,7 +265,14 @@ function findPresetIn(presetName: string, context: string): Preset {
   return preset;
 }
 
+/** A comparison file's "augment": absent keeps the preset's, null drops it, text is parsed as --augment's. */
+function augmentOf(given: string | null | undefined, fromPreset: AugmentSpec | null, context: string): AugmentSpec | null {
+  if (given === undefined) return fromPreset;
+  return given === null ? null : parseAugmentSpec(given, `${context}: augment`);
+}
+
 function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>>, context: string): ResolvedExperiment {
+  const schedule = given.schedule ?? preset.schedule ?? null;
   const resolved: ResolvedExperiment = {
     name: given.name ?? preset.name,
     preset: preset.name,
@@ -255,10 +281,11 @@ function fromPreset(preset: Preset, given: Partial<z.output<typeof presetSchema>
     inputShape: [...preset.inputShape],
     optimizer: given.optimizer ?? preset.optimizer,
     learningRate: given.learningRate ?? preset.learningRate ?? null,
-    weightDecay: preset.weightDecay ?? null,
-    schedule: preset.schedule ?? null,
-    warmupEpochs: preset.warmupEpochs ?? null,
-    augment: preset.augment ?? null,
+    weightDecay: given.weightDecay !== undefined ? given.weightDecay : (preset.weightDecay ?? null),
+    schedule,
+    // A preset's warm-up belongs to its cosine: "schedule": "constant" drops both, as train's --schedule does.
+    warmupEpochs: given.warmupEpochs !== undefined ? given.warmupEpochs : schedule === 'cosine' ? (preset.warmupEpochs ?? null) : null,
+    augment: augmentOf(given.augment, preset.augment ?? null, context),
     loss: given.loss !== undefined ? parseLoss(given.loss) : preset.loss,
     epochs: given.epochs ?? preset.epochs,
     batchSize: given.batchSize ?? preset.batchSize,
@@ -286,6 +313,9 @@ function checkConsistent(experiment: ResolvedExperiment, context: string): Resol
   }
   if (experiment.earlyStoppingPatience !== null && experiment.validation === null) {
     throw new Error(`${context}: earlyStoppingPatience ${experiment.earlyStoppingPatience} watches val_loss, which needs validation ("test" or a fraction).`);
+  }
+  if (experiment.warmupEpochs && experiment.schedule !== 'cosine') {
+    throw new Error(`${context}: warmupEpochs ${experiment.warmupEpochs} warms up a cosine schedule; add "schedule": "cosine".`);
   }
   if (experiment.restoreBest && experiment.earlyStoppingPatience === null) {
     throw new Error(`${context}: restoreBest only applies with early stopping; set earlyStoppingPatience too.`);

@@ -121,3 +121,55 @@ test('a comparison file may start with a UTF-8 byte-order mark, and its layers h
   assert.throws(() => loadComparisonFile(huge), /run 1 \("huge"\): hidden\[0\]\.units must be at most 65536 \(the largest layer digitnet trains\); got 1000000000\./);
   assert.equal(loadComparisonFile(comparisonFile('cap.json', JSON.stringify({ runs: [{ name: 'cap', hidden: [{ units: 65536 }], optimizer: 'adam', loss: 'mse', epochs: 1 }] }))).length, 1);
 });
+
+test("a comparison run can set or drop weight decay, the cosine schedule, its warm-up and the augmentation, as train's options do", () => {
+  const recipe = resolveExperiment('mlp-augmented');
+  assert.equal(recipe.weightDecay, 1e-4);
+  assert.equal(recipe.schedule, 'cosine');
+  assert.equal(recipe.warmupEpochs, 1);
+  assert.deepEqual(recipe.augment, { rotationDegrees: 10, elastic: { alpha: 34, sigma: 4 } });
+
+  const changed = resolveExperiment({ preset: 'mlp-augmented', weightDecay: 5e-4, augment: 'rotation=5,zoom=0.1', warmupEpochs: 3 });
+  assert.equal(changed.weightDecay, 5e-4);
+  assert.deepEqual(changed.augment, { rotationDegrees: 5, zoom: 0.1 });
+  assert.equal(changed.warmupEpochs, 3);
+  assert.notEqual(resolveExperiment('mlp-512-512-dropout').reported, null);
+  assert.equal(resolveExperiment({ preset: 'mlp-512-512-dropout', weightDecay: 1e-4 }).reported, null, 'with weight decay it is not the notebook model its figure measures');
+
+  // null drops the preset's; "constant" drops its cosine and the warm-up that belongs to it.
+  const plain = resolveExperiment({ preset: 'mlp-augmented', weightDecay: null, augment: null, schedule: 'constant' });
+  assert.equal(plain.weightDecay, null);
+  assert.equal(plain.augment, null);
+  assert.equal(plain.schedule, 'constant');
+  assert.equal(plain.warmupEpochs, null);
+
+  const custom = resolveExperiment({
+    name: 'c',
+    hidden: [{ units: 8, batchNormalization: true }],
+    optimizer: 'adamw',
+    loss: 'sparseCategoricalCrossentropy',
+    epochs: 2,
+    weightDecay: 1e-3,
+    schedule: 'cosine',
+    warmupEpochs: 1,
+    augment: 'elastic=20/3',
+  });
+  assert.deepEqual([custom.weightDecay, custom.schedule, custom.warmupEpochs], [1e-3, 'cosine', 1]);
+  assert.deepEqual(custom.augment, { elastic: { alpha: 20, sigma: 3 } });
+  const bare = resolveExperiment({ name: 'b', hidden: [], optimizer: 'sgd', loss: 'mse', epochs: 1 });
+  assert.deepEqual([bare.weightDecay, bare.schedule, bare.warmupEpochs, bare.augment], [null, null, null, null]);
+});
+
+test('bad weight decay, schedule, warm-up or augmentation in a comparison run is one sentence naming it', () => {
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', weightDecay: -1 }, 'c.json: run 1'), /^Error: c\.json: run 1: weightDecay must be a positive number; got -1\.$/);
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', schedule: 'step' }), /schedule must be one of "constant", "cosine"; got "step"\./);
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', warmupEpochs: 1.5 }), /warmupEpochs must be a whole number of epochs, 0 or more; got 1\.5\./);
+  assert.throws(() => resolveExperiment({ preset: 'baseline-32', warmupEpochs: 2 }), /warmupEpochs 2 warms up a cosine schedule; add "schedule": "cosine"\./);
+  assert.throws(() => resolveExperiment({ preset: 'mlp-augmented', schedule: 'constant', warmupEpochs: 2 }), /warmupEpochs 2 warms up a cosine schedule/);
+  assert.throws(
+    () => resolveExperiment({ preset: 'mlp-augmented', augment: 'shear=3' }, 'c.json: run 2 ("r")'),
+    /^Error: c\.json: run 2 \("r"\): augment "shear=3" is not a known augmentation: allowed are rotation=DEGREES/,
+  );
+  assert.throws(() => resolveExperiment({ preset: 'mlp-augmented', augment: 'rotation=500' }), /augment "rotation=500" is invalid: its value must be a number above 0 and at most 180/);
+  assert.throws(() => resolveExperiment({ preset: 'mlp-augmented', augment: 10 }), /augment must be a string such as "rotation=10,elastic", or null; got 10\./);
+});

@@ -2,8 +2,7 @@
  * `digitnet train`: a preset (one of the notebooks' models with its training settings), with any
  * option given overriding the preset's value.
  */
-import { parseAugmentSpec } from '../augment-option.js';
-import type { AugmentSpec } from '../../models/augmentation.js';
+import { parseAugmentSpec, type AugmentSpec } from '../../models/augmentation.js';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { describeEngine, getEngine } from '../../engine/select.js';
